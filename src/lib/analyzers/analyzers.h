@@ -1,0 +1,40 @@
+/* analyzers.h - the analyzer interface and registry (internal).
+ * An analyzer reads the const model and the context and only adds
+ * findings to the report; analyzers never depend on each other's output
+ * and run in registry order. */
+#ifndef PD_ANALYZERS_H
+#define PD_ANALYZERS_H
+
+#include "ctx.h"
+#include "mail/model.h"
+#include "report/report.h"
+
+typedef void (*pd_analyzer_fn)(const struct pd_ctx *ctx, const struct pd_msg *m,
+                               struct pd_report *r);
+
+struct pd_analyzer {
+	const char *name;
+	pd_analyzer_fn run;
+};
+
+extern const struct pd_analyzer pd_analyzers[];
+extern const unsigned pd_nanalyzers;
+
+void pd_an_sender(const struct pd_ctx *, const struct pd_msg *, struct pd_report *);
+void pd_an_route(const struct pd_ctx *, const struct pd_msg *, struct pd_report *);
+void pd_an_auth(const struct pd_ctx *, const struct pd_msg *, struct pd_report *);
+void pd_an_links(const struct pd_ctx *, const struct pd_msg *, struct pd_report *);
+void pd_an_content(const struct pd_ctx *, const struct pd_msg *, struct pd_report *);
+void pd_an_structure(const struct pd_ctx *, const struct pd_msg *, struct pd_report *);
+
+/* Shared helpers on the model (computed on demand, cheap). */
+const char *pd_where_header(struct pd_report *r, const struct pd_msg *m, const char *name);
+const char *pd_where_hop(struct pd_report *r, const struct pd_msg *m, unsigned hop);
+const char *pd_where_part(struct pd_report *r, const struct pd_msg *m, unsigned part);
+/* Registrable domain of the From address ("" if none). */
+const char *pd_from_domain(struct pd_report *r, const struct pd_msg *m);
+/* Classify a reverse-DNS name with data/rdns.txt; NULL if no rule matches. */
+const struct pd_rdns_rule *pd_rdns_classify(const struct pd_ctx *ctx, const char *name);
+bool pd_is_freemail(const struct pd_ctx *ctx, const char *domain);
+
+#endif

@@ -1,0 +1,86 @@
+/* registry.c - the analyzers in run order, pd_analyze(), and helpers
+ * shared by analyzers (where-strings, From domain, rDNS classes). */
+#include <string.h>
+
+#include "analyzers/analyzers.h"
+#include "mail/parse.h"
+#include "net/domain.h"
+
+const struct pd_analyzer pd_analyzers[] = {
+	{ "structure", pd_an_structure },
+	{ "sender", pd_an_sender },
+	{ "route", pd_an_route },
+	{ "auth", pd_an_auth },
+	{ "links", pd_an_links },
+	{ "content", pd_an_content },
+};
+const unsigned pd_nanalyzers = sizeof pd_analyzers / sizeof pd_analyzers[0];
+
+const char *pd_where_header(struct pd_report *r, const struct pd_msg *m, const char *name)
+{
+	const struct pd_header *h = pd_msg_header(m, name, 0);
+	if (h && h->line)
+		return pd_arena_printf(r->arena, "%s (line %u)", h->name, h->line);
+	return name;
+}
+
+const char *pd_where_hop(struct pd_report *r, const struct pd_msg *m, unsigned hop)
+{
+	const struct pd_header *h = pd_msg_header(m, "Received", hop);
+	if (h && h->line)
+		return pd_arena_printf(r->arena, "Received #%u (line %u)", hop + 1, h->line);
+	return pd_arena_printf(r->arena, "Received #%u", hop + 1);
+}
+
+const char *pd_where_part(struct pd_report *r, const struct pd_msg *m, unsigned part)
+{
+	if (part < m->nparts && *m->parts[part].path)
+		return pd_arena_printf(r->arena, "part %s", m->parts[part].path);
+	return "body";
+}
+
+const char *pd_from_domain(struct pd_report *r, const struct pd_msg *m)
+{
+	if (!*m->from.domain)
+		return "";
+	const char *d = pd_domain_registrable(r->arena, r->ctx->psl, m->from.domain);
+	return *d ? d : m->from.domain;
+}
+
+const struct pd_rdns_rule *pd_rdns_classify(const struct pd_ctx *ctx, const char *name)
+{
+	if (!name || !*name)
+		return NULL;
+	for (unsigned i = 0; i < ctx->nrdns; i++)
+		if (g_regex_match(ctx->rdns[i].re, name, 0, NULL))
+			return &ctx->rdns[i];
+	return NULL;
+}
+
+bool pd_is_freemail(const struct pd_ctx *ctx, const char *domain)
+{
+	return ctx->freemail && domain && *domain && g_hash_table_contains(ctx->freemail, domain);
+}
+
+int pd_analyze(const struct pd_ctx *ctx, struct pd_arena *arena, const char *data, size_t len,
+               const char *source, bool parse_only, struct pd_report **out, const char **err)
+{
+	struct pd_msg *m = NULL;
+	*out = NULL;
+	if (pd_msg_parse(ctx, arena, data, len, source, &m, err) < 0)
+		return -1;
+	struct pd_report *r = pd_arena_alloc(arena, sizeof *r);
+	r->ctx = ctx;
+	r->msg = m;
+	r->arena = arena;
+	r->parse_only = parse_only;
+	*out = r;
+	if (parse_only)
+		return 0;
+	for (unsigned i = 0; i < pd_nanalyzers; i++) {
+		pd_report_status(r, pd_analyzers[i].name, "ok");
+		pd_analyzers[i].run(ctx, m, r);
+	}
+	pd_report_finish(r);
+	return 0;
+}

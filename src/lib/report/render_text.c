@@ -1,0 +1,354 @@
+/* render_text.c - the human report, in English or Japanese.
+ *
+ * Everything that came from the message passes through pd_term_safe or a
+ * defanging function before it is written: no control character, escape
+ * sequence, bidi override or zero-width character reaches the terminal,
+ * and no URL, host or IP is left clickable (unless PD_TEXT_NO_DEFANG). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/safe.h"
+#include "base/text.h"
+#include "ctx.h"
+#include "report/report.h"
+
+enum lbl {
+	L_VERDICT, L_SCORE, L_SUBJECT, L_FROM, L_TO, L_WHY, L_EVIDENCE, L_SENDER, L_REPLYTO,
+	L_RETURNPATH, L_MSGID, L_DATE, L_ROUTE, L_ROUTE_NOTE, L_ORIGIN, L_AUTH, L_AUTH_NONE,
+	L_LINKS, L_NONE, L_ATTACH, L_ADVICE, L_FORWARDED, L_PARTIAL, L_NO_FINDINGS, L_HOPS_NONE,
+	L_SHOWN, L_UNTRUSTED, L_COUNT
+};
+
+static const char *const lbl_en[L_COUNT] = {
+	"Verdict", "score", "Subject", "From", "To", "Why", "evidence", "Sender", "Reply-To",
+	"Return-Path", "Message-ID", "Date", "Route", "newest first; * marks the origin, the first hop outside the receiving side",
+	"Origin", "Authentication (recorded by the receiving side)", "no results recorded",
+	"Links", "none", "Attachments", "What to do", "Forwarded", "Partial analysis: a safety limit was reached.",
+	"No findings.", "no Received lines", "shown as", "not written by the receiving side, ignored",
+};
+
+static const char *const lbl_ja[L_COUNT] = {
+	"判定", "スコア", "件名", "差出人", "宛先", "判定の理由", "証拠", "差出人情報", "返信先",
+	"エンベロープ送信者", "Message-ID", "日時", "配送経路", "新しい順。* は送信元（受信側の外で最初の中継）",
+	"送信元", "認証結果（受信側サーバーの記録）", "記録なし",
+	"リンク", "なし", "添付ファイル", "おすすめの対応", "転送", "安全上の上限に達したため、一部のみ分析しました。",
+	"所見はありません。", "Received 行なし", "表示", "受信側以外が書いたもののため無視",
+};
+
+struct out {
+	struct pd_buf b;
+	struct pd_arena *a;
+	enum pd_lang lang;
+	unsigned flags;
+};
+
+static const char *L(const struct out *o, enum lbl l)
+{
+	return o->lang == PD_LANG_JA ? lbl_ja[l] : lbl_en[l];
+}
+
+static const char *safe(struct out *o, const char *s)
+{
+	return pd_term_safe(o->a, s, strlen(s), 0);
+}
+
+static const char *url(struct out *o, const char *s)
+{
+	return (o->flags & PD_TEXT_NO_DEFANG) ? safe(o, s) : pd_defang_url(o->a, s);
+}
+
+static const char *host(struct out *o, const char *s)
+{
+	return (o->flags & PD_TEXT_NO_DEFANG) ? safe(o, s) : pd_defang_host(o->a, s);
+}
+
+static const char *ftext(struct out *o, const char *s)
+{
+	return (o->flags & PD_TEXT_NO_DEFANG) ? safe(o, s) : pd_defang_text(o->a, s);
+}
+
+static void put(struct out *o, const char *s)
+{
+	pd_buf_adds(&o->b, s);
+}
+
+static void putf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void putf(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = pd_arena_vprintf(o->a, fmt, ap);
+	va_end(ap);
+	pd_buf_adds(&o->b, s);
+}
+
+static const char *color(const struct out *o, const char *code)
+{
+	return (o->flags & PD_TEXT_COLOR) ? code : "";
+}
+
+static void fmt_time(char *buf, size_t n, int64_t t, int tz)
+{
+	time_t tt = (time_t)(t + (int64_t)tz * 60);
+	struct tm tm;
+	if (!gmtime_r(&tt, &tm)) {
+		snprintf(buf, n, "?");
+		return;
+	}
+	char z[16];
+	snprintf(z, sizeof z, "%c%02d%02d", tz < 0 ? '-' : '+', (tz < 0 ? -tz : tz) / 60, (tz < 0 ? -tz : tz) % 60);
+	snprintf(buf, n, "%04d-%02d-%02d %02d:%02d:%02d %s", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	         tm.tm_hour, tm.tm_min, tm.tm_sec, z);
+}
+
+static const char *verdict_label(enum pd_verdict v, enum pd_lang lang)
+{
+	if (lang == PD_LANG_JA)
+		return v == PD_VERDICT_PHISHING ? "フィッシング" : v == PD_VERDICT_SUSPICIOUS ? "要注意（不審）" : "問題なし";
+	return v == PD_VERDICT_PHISHING ? "PHISHING" : v == PD_VERDICT_SUSPICIOUS ? "SUSPICIOUS" : "CLEAN";
+}
+
+static const char *addr_line(struct out *o, const struct pd_addr *ad)
+{
+	if (!*ad->addr && !*ad->display)
+		return L(o, L_NONE);
+	if (*ad->display)
+		return pd_arena_printf(o->a, "\"%s\" <%s>", safe(o, ad->display), safe(o, ad->addr));
+	return pd_arena_printf(o->a, "<%s>", safe(o, ad->addr));
+}
+
+static void section(struct out *o, const char *title)
+{
+	putf(o, "\n%s%s%s\n", color(o, "\033[1m"), title, color(o, "\033[0m"));
+}
+
+static void why(struct out *o, const struct pd_report *r)
+{
+	section(o, L(o, L_WHY));
+	unsigned shown = 0;
+	for (unsigned i = 0; i < r->nfindings; i++) {
+		const struct pd_finding *f = &r->findings[i];
+		const struct pd_catalog_entry *c = &pd_catalog[f->id];
+		if (f->weight <= 0 && c->severity == PD_SEV_INFO && f->id != PD_F_MIME_FORWARDED)
+			continue;
+		shown++;
+		const char *sev = pd_severity_name(c->severity);
+		const char *col = c->severity == PD_SEV_HIGH ? "\033[31m" : c->severity == PD_SEV_MEDIUM ? "\033[33m" : "";
+		putf(o, "  %2u. %s[%s]%s %s  (%s, %+.1f)\n", shown, color(o, col), sev, color(o, *col ? "\033[0m" : ""),
+		     o->lang == PD_LANG_JA ? c->ja : c->en, c->id, f->weight);
+		const char *v = f->value_is_url ? url(o, f->value) : f->value_is_host ? host(o, f->value) : ftext(o, f->value);
+		if (*f->value || *f->detail) {
+			putf(o, "      %s: %s%s%s%s%s  @ %s\n", L(o, L_EVIDENCE), v, *f->value && *f->detail ? " — " : "",
+			     *f->detail ? ftext(o, f->detail) : "", "", "", safe(o, f->where));
+		} else {
+			putf(o, "      @ %s\n", safe(o, f->where));
+		}
+	}
+	if (!shown)
+		putf(o, "  %s\n", L(o, L_NO_FINDINGS));
+}
+
+static void sender(struct out *o, const struct pd_msg *m)
+{
+	section(o, L(o, L_SENDER));
+	putf(o, "  %-12s %s\n", L(o, L_FROM), addr_line(o, &m->from));
+	if (*m->reply_to.addr)
+		putf(o, "  %-12s %s\n", L(o, L_REPLYTO), addr_line(o, &m->reply_to));
+	if (*m->return_path.addr)
+		putf(o, "  %-12s %s\n", L(o, L_RETURNPATH), addr_line(o, &m->return_path));
+	if (*m->message_id)
+		putf(o, "  %-12s <%s>\n", L(o, L_MSGID), safe(o, m->message_id));
+	if (*m->date_raw)
+		putf(o, "  %-12s %s\n", L(o, L_DATE), safe(o, m->date_raw));
+}
+
+static void route(struct out *o, const struct pd_msg *m)
+{
+	section(o, L(o, L_ROUTE));
+	if (!m->nhops) {
+		putf(o, "  %s\n", L(o, L_HOPS_NONE));
+		return;
+	}
+	putf(o, "  (%s)\n", L(o, L_ROUTE_NOTE));
+	for (unsigned i = 0; i < m->nhops; i++) {
+		const struct pd_hop *h = &m->hops[i];
+		char tbuf[48] = "";
+		if (h->flags & PD_HOP_HAS_DATE)
+			fmt_time(tbuf, sizeof tbuf, h->time, h->tz_minutes);
+		bool origin = (int)i == m->origin_hop;
+		putf(o, " %s%2u  from %s", origin ? "*" : " ", i + 1, *h->helo ? host(o, h->helo) : "-");
+		if (*h->rdns || *h->ip)
+			putf(o, " (%s%s%s)", *h->rdns ? host(o, h->rdns) : "", *h->rdns && *h->ip ? " " : "",
+			     *h->ip ? pd_arena_printf(o->a, "[%s]", host(o, h->ip)) : "");
+		putf(o, "\n       by %s", *h->by ? host(o, h->by) : "-");
+		if (*h->with)
+			putf(o, " with %s", safe(o, h->with));
+		if (*tbuf)
+			putf(o, "  %s", tbuf);
+		put(o, "\n");
+	}
+	if (m->origin_hop >= 0) {
+		const struct pd_hop *h = &m->hops[m->origin_hop];
+		putf(o, "  %s: %s", L(o, L_ORIGIN), *h->ip ? host(o, h->ip) : "?");
+		if (*h->rdns)
+			putf(o, " (%s)", host(o, h->rdns));
+		if (*h->helo)
+			putf(o, ", HELO %s", host(o, h->helo));
+		putf(o, " — Received #%d\n", m->origin_hop + 1);
+	}
+}
+
+static void auth(struct out *o, const struct pd_report *r, const struct pd_msg *m)
+{
+	section(o, L(o, L_AUTH));
+	const char *tid = r->ctx->authserv_id;
+	for (unsigned i = 0; i < m->nauth && !tid; i++)
+		if (m->auth[i].source == PD_AUTH_AR && m->auth[i].header_index == 0)
+			tid = m->auth[i].authserv_id;
+	unsigned shown = 0;
+	for (unsigned i = 0; i < m->nauth; i++) {
+		const struct pd_authres *ar = &m->auth[i];
+		if (ar->source == PD_AUTH_ARC_AR)
+			continue;
+		bool trusted = ar->source == PD_AUTH_RECEIVED_SPF ? ar->header_index == 0
+		                                                  : (tid && strcmp(ar->authserv_id, tid) == 0);
+		if (shown >= 6)
+			break;
+		shown++;
+		putf(o, "  %s%s:", ar->source == PD_AUTH_RECEIVED_SPF ? "Received-SPF" : safe(o, ar->authserv_id),
+		     trusted ? "" : pd_arena_printf(o->a, " (%s)", L(o, L_UNTRUSTED)));
+		for (unsigned k = 0; k < ar->nmethods && k < 12; k++) {
+			const struct pd_auth_method *me = &ar->methods[k];
+			putf(o, " %s=%s", safe(o, me->method), safe(o, me->result));
+		}
+		put(o, "\n");
+	}
+	if (!shown)
+		putf(o, "  %s\n", L(o, L_AUTH_NONE));
+}
+
+static const char *origin_name(enum pd_link_origin o)
+{
+	switch (o) {
+	case PD_LINK_TEXT: return "text";
+	case PD_LINK_HTML_HREF: return "html-href";
+	case PD_LINK_HTML_FORM: return "html-form";
+	case PD_LINK_HTML_IMG: return "html-img";
+	case PD_LINK_HTML_META: return "html-meta-refresh";
+	case PD_LINK_HTML_BASE: return "html-base";
+	case PD_LINK_HTML_SCRIPT: return "html-script";
+	case PD_LINK_HTML_OTHER: return "html-other";
+	}
+	return "?";
+}
+
+static void links(struct out *o, const struct pd_msg *m)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < m->nurls; i++)
+		if (m->urls[i].origin != PD_LINK_HTML_IMG)
+			n++;
+	section(o, pd_arena_printf(o->a, "%s (%u)", L(o, L_LINKS), n));
+	if (!n) {
+		putf(o, "  %s\n", L(o, L_NONE));
+		return;
+	}
+	unsigned shown = 0;
+	for (unsigned i = 0; i < m->nurls; i++) {
+		const struct pd_url *u = &m->urls[i];
+		if (u->origin == PD_LINK_HTML_IMG)
+			continue;
+		if (++shown > 30) {
+			putf(o, "  … %u more\n", n - 30);
+			break;
+		}
+		putf(o, "  %2u. %s  [%s]\n", i + 1, url(o, u->raw), origin_name(u->origin));
+		if (*u->shown)
+			putf(o, "      %s: \"%s\"\n", L(o, L_SHOWN), ftext(o, u->shown));
+		if (*u->domain && strcmp(u->domain, u->host) != 0)
+			putf(o, "      host %s, domain %s\n", host(o, u->host), host(o, u->domain));
+		if (*u->host_unicode)
+			putf(o, "      IDN %s\n", host(o, u->host_unicode));
+	}
+}
+
+static void attachments(struct out *o, const struct pd_msg *m)
+{
+	section(o, L(o, L_ATTACH));
+	unsigned n = 0;
+	for (unsigned i = 0; i < m->nparts; i++) {
+		const struct pd_part *p = &m->parts[i];
+		if (!(p->flags & PD_PART_ATTACHMENT))
+			continue;
+		if (++n > 30)
+			break;
+		putf(o, "  %s  %s  %zu bytes  sha256 %s\n", *p->filename ? safe(o, p->filename) : "(no name)",
+		     safe(o, p->content_type), p->size, p->sha256);
+	}
+	if (!n)
+		putf(o, "  %s\n", L(o, L_NONE));
+}
+
+static void advice(struct out *o, const struct pd_report *r)
+{
+	section(o, L(o, L_ADVICE));
+	bool ja = o->lang == PD_LANG_JA;
+	if (r->verdict == PD_VERDICT_CLEAN) {
+		put(o, ja ? "  明らかな危険は見つかりませんでした。ただし、心当たりのない依頼には応じず、不安な場合は公式サイトや電話で確認してください。\n"
+		          : "  Nothing clearly dangerous was found. Still, do not act on unexpected requests; if in doubt, check through the organisation's official site or phone number.\n");
+		return;
+	}
+	put(o, ja ? "  リンクを開かず、添付ファイルも開かないでください。返信もしないでください。\n"
+	          : "  Do not click the links, open attachments or reply.\n");
+	put(o, ja ? "  本物か確かめたいときは、メール内のリンクではなく、ブックマークや公式アプリから確認してください。\n"
+	          : "  To check whether it is genuine, go to the service through your bookmark or its official app, never through the mail.\n");
+	if (r->category == PD_CAT_CREDENTIAL || r->category == PD_CAT_SPOOFING)
+		put(o, ja ? "  すでにパスワードなどを入力した場合は、すぐに変更し、管理者に連絡してください。\n"
+		          : "  If you already entered a password, change it now and tell your IT or security team.\n");
+	if (r->category == PD_CAT_MALWARE)
+		put(o, ja ? "  添付ファイルを開いてしまった場合は、パソコンをネットワークから切り離し、管理者に連絡してください。\n"
+		          : "  If you opened the attachment, disconnect the computer from the network and call your IT team.\n");
+	if (r->category == PD_CAT_BEC)
+		put(o, ja ? "  送金や支払い先の変更の依頼は、メール以外の方法（既知の電話番号など）で本人に確認してください。\n"
+		          : "  Confirm any payment or bank-detail change with the person through another channel (a phone number you already know).\n");
+}
+
+const char *pd_render_text(const struct pd_ctx *ctx, struct pd_arena *a, const struct pd_report *r,
+                           enum pd_lang lang, unsigned flags)
+{
+	struct out o;
+	o.a = a;
+	o.lang = lang;
+	o.flags = flags;
+	pd_buf_init(&o.b, a, 4u << 20);
+	const struct pd_msg *m = r->msg;
+	const char *vcol = r->verdict == PD_VERDICT_PHISHING ? "\033[1;31m"
+	                 : r->verdict == PD_VERDICT_SUSPICIOUS ? "\033[1;33m" : "\033[1;32m";
+	if (r->parse_only) {
+		putf(&o, "%s (parse only)\n", safe(&o, m->source));
+		return o.b.p;
+	}
+	putf(&o, "%s: %s%s%s  (%s %.1f", L(&o, L_VERDICT), color(&o, vcol), verdict_label(r->verdict, lang),
+	     color(&o, "\033[0m"), L(&o, L_SCORE), r->score);
+	if (r->verdict != PD_VERDICT_CLEAN)
+		putf(&o, ", %s", pd_category_label(r->category, lang));
+	put(&o, ")\n");
+	putf(&o, "  %-8s %s\n", L(&o, L_SUBJECT), *m->subject ? safe(&o, m->subject) : "-");
+	putf(&o, "  %-8s %s\n", L(&o, L_FROM), addr_line(&o, &m->from));
+	if (*m->recipient_addr)
+		putf(&o, "  %-8s %s\n", L(&o, L_TO), safe(&o, m->recipient_addr));
+	if (m->forwarded)
+		putf(&o, "  %-8s %s: %s\n", L(&o, L_FORWARDED), addr_line(&o, &m->outer_from), safe(&o, m->outer_subject));
+	if (r->partial)
+		putf(&o, "  %s\n", L(&o, L_PARTIAL));
+	why(&o, r);
+	sender(&o, m);
+	route(&o, m);
+	auth(&o, r, m);
+	links(&o, m);
+	attachments(&o, m);
+	advice(&o, r);
+	(void)ctx;
+	return o.b.p;
+}

@@ -1,0 +1,61 @@
+/* test_text.c - ASCII/UTF-8 helpers, the arena and bounded buffers. */
+#include <string.h>
+
+#include "base/arena.h"
+#include "base/text.h"
+#include "check.h"
+
+int main(void)
+{
+	struct pd_arena *a = pd_arena_new(256);
+
+	/* UTF-8 validity: overlongs, surrogates, truncation, out of range */
+	static const struct { const char *s; size_t n; bool valid; } v[] = {
+		{ "abc", 3, true },
+		{ "\xe3\x81\x82", 3, true },          /* あ */
+		{ "\xe3\x81", 2, false },             /* truncated */
+		{ "\xc0\xaf", 2, false },             /* overlong '/' */
+		{ "\xed\xa0\x80", 3, false },         /* surrogate */
+		{ "\xf4\x90\x80\x80", 4, false },     /* > U+10FFFF */
+		{ "\xf0\x9f\x98\x80", 4, true },      /* emoji */
+		{ "\x80", 1, false },
+	};
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+		CHECK(pd_utf8_valid(v[i].s, v[i].n) == v[i].valid, "case %zu", i);
+
+	size_t n;
+	char *s = pd_utf8_sanitize(a, "a\x80" "b\0c", 5, &n);
+	CHECK_STREQ(s, "a\xef\xbf\xbd" "bc", "sanitize replaces invalid, drops NUL");
+	CHECK(n == strlen(s), "length %zu", n);
+
+	CHECK(pd_strieq("From", "fROM"), "strieq");
+	CHECK(!pd_strieq("From", "Fro"), "strieq length");
+	CHECK(pd_memcasemem("xxHeLLo", 7, "hello") != NULL, "memcasemem");
+	CHECK(pd_memcasemem("xxHeLL", 6, "hello") == NULL, "memcasemem short");
+	CHECK(pd_str_endswith_ci("mail.Example.COM", ".example.com"), "endswith");
+	CHECK_STREQ(pd_collapse_ws(a, "  a \r\n\t b  ", 11), "a b", "collapse");
+
+	char e[4];
+	CHECK(pd_utf8_encode(0x3042, e) == 3 && memcmp(e, "\xe3\x81\x82", 3) == 0, "encode");
+	CHECK(pd_utf8_encode(0xD800, e) == 3 && memcmp(e, "\xef\xbf\xbd", 3) == 0, "encode surrogate -> FFFD");
+
+	/* bounded buffer: cut at max, flagged, always terminated */
+	struct pd_buf b;
+	pd_buf_init(&b, a, 10);
+	CHECK(pd_buf_adds(&b, "12345") == 0, "fits");
+	CHECK(pd_buf_adds(&b, "678901") == -1, "over max");
+	CHECK(b.n == 10 && b.truncated && strcmp(b.p, "1234567890") == 0, "cut at max: %s", b.p);
+
+	/* arena: large allocations, realloc keeps content, reset reuses */
+	char *big = pd_arena_alloc(a, 100000);
+	memset(big, 'x', 100000);
+	char *p = pd_arena_strdup(a, "keep");
+	p = pd_arena_realloc(a, p, 5, 64);
+	CHECK_STREQ(p, "keep", "realloc keeps");
+	CHECK(pd_arena_used(a) >= 100000, "used %zu", pd_arena_used(a));
+	pd_arena_reset(a);
+	CHECK(pd_arena_used(a) == 0, "reset");
+	CHECK_STREQ(pd_arena_printf(a, "%d-%s", 7, "x"), "7-x", "printf");
+	pd_arena_free(a);
+	return CHECK_DONE();
+}
