@@ -19,7 +19,9 @@ int pd_received_parse(struct pd_arena *a, const char *val, size_t len, struct pd
 int pd_ip_parse(const char *s, size_t n, unsigned char out[16]);
 /* Canonical text of an address parsed by pd_ip_parse (inet_ntop). */
 const char *pd_ip_format(struct pd_arena *a, int family, const unsigned char ip[16]);
-/* Private, loopback, link-local, CGNAT, ULA, documentation ranges. */
+/* Private, loopback, link-local, CGNAT, ULA and unspecified ranges.  The
+ * documentation ranges (192.0.2/24, 198.51.100/24, 203.0.113/24,
+ * 2001:db8::/32) are deliberately public: tests use them as such. */
 int pd_ip_is_private(int family, const unsigned char ip[16]);
 int pd_ip_is_loopback(int family, const unsigned char ip[16]);
 
