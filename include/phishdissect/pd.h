@@ -89,6 +89,10 @@ const char *pd_render_json(const struct pd_ctx *ctx, struct pd_arena *a,
 const char *pd_render_json_error(struct pd_arena *a, const char *source,
                                  const char *error);
 
+/* The finding catalog as a Markdown document (docs/FINDINGS.md is this
+ * output): every id with group, severity, default weight and both sentences. */
+const char *pd_findings_markdown(struct pd_arena *a);
+
 /* Global initialisation (GMime); call once before any thread starts. */
 void pd_global_init(void);
 void pd_global_shutdown(void);
