@@ -12,6 +12,7 @@
 #include "analyzers/analyzers.h"
 #include "base/text.h"
 #include "mail/authres.h"
+#include "mail/parse.h"
 #include "net/domain.h"
 
 static const char *reg(struct pd_report *r, const char *d)
@@ -63,7 +64,7 @@ static void spf_finding(struct pd_report *r, const struct pd_msg *m, const struc
 	if (id == PD_F_COUNT)
 		return;
 	pd_emitd(r, id, where_auth(r, m, ar), pd_arena_printf(r->arena, "spf=%s", me->result),
-	         "envelope sender %s", mf ? mf : "(not recorded)");
+	         PD_D_ENVELOPE_SENDER, mf ? mf : "(not recorded)");
 }
 
 void pd_an_auth(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r)
@@ -72,6 +73,8 @@ void pd_an_auth(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_repo
 	const char *fromreg = pd_from_domain(r, m);
 	bool any = false, have_spf = false, aligned = false, dkim_pass_other = false;
 	const char *dkim_other = NULL;
+	const struct pd_authres *dmarc_fail = NULL, *dkim_fail = NULL;
+	const char *dmarc_from = NULL, *dkim_fail_d = NULL;
 	for (unsigned i = 0; i < m->nauth; i++) {
 		const struct pd_authres *ar = &m->auth[i];
 		if (ar->source != PD_AUTH_AR || !id || strcmp(ar->authserv_id, id) != 0)
@@ -82,8 +85,8 @@ void pd_an_auth(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_repo
 			if (strcmp(me->method, "dmarc") == 0) {
 				if (strcmp(me->result, "fail") == 0) {
 					const char *hf = pd_auth_prop(me, "header", "from");
-					pd_emitd(r, PD_F_AUTH_DMARC_FAIL, where_auth(r, m, ar), "dmarc=fail",
-					         "header.from=%s", hf ? hf : m->from.domain);
+					dmarc_fail = ar;
+					dmarc_from = hf ? hf : m->from.domain;
 				} else if (strcmp(me->result, "pass") == 0) {
 					const char *hf = pd_auth_prop(me, "header", "from");
 					if (!hf || !*fromreg || strcmp(reg(r, hf), fromreg) == 0)
@@ -97,8 +100,8 @@ void pd_an_auth(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_repo
 				if (!d)
 					d = pd_auth_prop(me, "header", "i");
 				if (strcmp(me->result, "fail") == 0) {
-					pd_emitd(r, PD_F_AUTH_DKIM_FAIL, where_auth(r, m, ar), "dkim=fail",
-					         "signing domain %s", d ? d : "(not recorded)");
+					dkim_fail = ar;
+					dkim_fail_d = d ? d : "?";
 				} else if (strcmp(me->result, "pass") == 0 && d) {
 					if (*fromreg && strcmp(reg(r, d), fromreg) == 0)
 						aligned = true;
@@ -119,11 +122,27 @@ void pd_an_auth(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_repo
 			spf_finding(r, m, ar, &ar->methods[0], fromreg);
 		}
 	}
+	/* A mailing list that rewrites the body breaks the author's signature
+	 * and so DMARC; the list re-signs with its own domain.  With List-Id
+	 * and a passing signature of another domain, the failures are the
+	 * list's doing, not a forgery. */
+	bool list_modified = (dmarc_fail || dkim_fail) && dkim_pass_other && pd_msg_header(m, "List-Id", 0);
+	if (list_modified) {
+		pd_emitd(r, PD_F_AUTH_LIST_MODIFIED, where_auth(r, m, dmarc_fail ? dmarc_fail : dkim_fail),
+		         dmarc_fail ? "dmarc=fail" : "dkim=fail", PD_D_SIGNING_DOMAIN, dkim_other);
+	} else {
+		if (dmarc_fail)
+			pd_emitd(r, PD_F_AUTH_DMARC_FAIL, where_auth(r, m, dmarc_fail), "dmarc=fail", PD_D_HEADER_FROM,
+			         dmarc_from);
+		if (dkim_fail)
+			pd_emitd(r, PD_F_AUTH_DKIM_FAIL, where_auth(r, m, dkim_fail), "dkim=fail", PD_D_SIGNING_DOMAIN,
+			         dkim_fail_d);
+	}
 	if (aligned)
 		pd_emit(r, PD_F_AUTH_ALIGNED_PASS, "Authentication-Results", m->from.domain);
-	else if (dkim_pass_other)
+	else if (dkim_pass_other && !list_modified)
 		pd_emitd(r, PD_F_AUTH_DKIM_NOT_ALIGNED, "Authentication-Results", dkim_other,
-		         "From domain %s", m->from.domain);
+		         PD_D_FROM_DOMAIN, m->from.domain);
 	if (!any)
 		pd_emit(r, PD_F_AUTH_NONE, "Authentication-Results", "");
 	if (!id && m->nauth)

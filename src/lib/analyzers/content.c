@@ -15,7 +15,8 @@
 struct hits {
 	const char *phrase[MAX_HITS];
 	unsigned n;
-	const char *where;
+	const char *where[4];
+	unsigned nwhere;
 };
 
 static void add_hit(struct hits *h, const char *phrase, const char *where)
@@ -23,11 +24,14 @@ static void add_hit(struct hits *h, const char *phrase, const char *where)
 	for (unsigned i = 0; i < h->n; i++)
 		if (strcmp(h->phrase[i], phrase) == 0)
 			return;
-	if (h->n < MAX_HITS) {
-		if (!h->n)
-			h->where = where;
-		h->phrase[h->n++] = phrase;
-	}
+	if (h->n >= MAX_HITS)
+		return;
+	h->phrase[h->n++] = phrase;
+	for (unsigned i = 0; i < h->nwhere; i++)
+		if (strcmp(h->where[i], where) == 0)
+			return;
+	if (h->nwhere < 4)
+		h->where[h->nwhere++] = where;
 }
 
 static void scan(const struct pd_ctx *ctx, const char *text, size_t n, const char *where,
@@ -53,7 +57,14 @@ static void emit_hits(struct pd_report *r, enum pd_fid id, const struct hits *h)
 			pd_buf_adds(&b, ", ");
 		pd_buf_adds(&b, h->phrase[i]);
 	}
-	pd_emit(r, id, h->where, b.p);
+	struct pd_buf w;
+	pd_buf_init(&w, r->arena, 256);
+	for (unsigned i = 0; i < h->nwhere; i++) {
+		if (i)
+			pd_buf_adds(&w, ", ");
+		pd_buf_adds(&w, h->where[i]);
+	}
+	pd_emit(r, id, w.p, b.p);
 }
 
 /* Zero-width characters between two letters split words (to dodge
@@ -91,7 +102,7 @@ static unsigned word_splitting_zw(const char *s, size_t n)
 
 void pd_an_content(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r)
 {
-	struct hits urg = { { 0 }, 0, NULL }, cred = { { 0 }, 0, NULL };
+	struct hits urg = { { 0 }, 0, { 0 }, 0 }, cred = { { 0 }, 0, { 0 }, 0 };
 	const char *swhere = pd_where_header(r, m, "Subject");
 	if (*m->subject) {
 		char *ls = pd_ascii_lower(r->arena, m->subject, strlen(m->subject));
@@ -107,17 +118,17 @@ void pd_an_content(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_r
 	unsigned bidi, zw;
 	pd_count_hidden(m->subject, strlen(m->subject), &bidi, &zw);
 	if (bidi || zw)
-		pd_emitd(r, PD_F_CONTENT_INVISIBLE_CHARS, swhere, m->subject, "%u direction, %u zero-width", bidi, zw);
+		pd_emitd(r, PD_F_CONTENT_INVISIBLE_CHARS, swhere, m->subject, PD_D_INVISIBLE, bidi, zw);
 	pd_count_hidden(m->from.display, strlen(m->from.display), &bidi, &zw);
 	if (bidi)
 		pd_emitd(r, PD_F_CONTENT_INVISIBLE_CHARS, pd_where_header(r, m, "From"), m->from.display,
-		         "%u direction characters", bidi);
+		         PD_D_INVISIBLE_NAME, bidi);
 	for (unsigned i = 0; i < m->nparts; i++) {
 		const char *fn = m->parts[i].filename;
 		pd_count_hidden(fn, strlen(fn), &bidi, &zw);
 		if (bidi)
 			pd_emitd(r, PD_F_CONTENT_INVISIBLE_CHARS, pd_where_part(r, m, i), fn,
-			         "%u direction characters in a file name", bidi);
+			         PD_D_INVISIBLE_FILE, bidi);
 	}
 	for (unsigned i = 0; i < m->ntexts; i++) {
 		const struct pd_text_part *t = &m->texts[i];
@@ -125,6 +136,6 @@ void pd_an_content(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_r
 		unsigned split = zw ? word_splitting_zw(t->text, t->len) : 0;
 		if (bidi || split >= 3)
 			pd_emitd(r, PD_F_CONTENT_INVISIBLE_CHARS, pd_where_part(r, m, t->part_index), "",
-			         "%u direction characters, %u words split by zero-width characters", bidi, split);
+			         PD_D_INVISIBLE_TEXT, bidi, split);
 	}
 }

@@ -43,6 +43,39 @@ static char *pct_decode(struct pd_arena *a, const char *s)
 	return o;
 }
 
+/* Does domain occur in s as a name of its own: not inside a longer name
+ * and not as the domain of an e-mail address ("list%40example.org" in a
+ * mail archive link is an address, "/js/example.org/" is a disguise)? */
+static bool domain_token_in(const char *s, size_t n, const char *domain)
+{
+	size_t dl = strlen(domain);
+	const char *p = s;
+	while ((p = pd_memcasemem(p, n - (size_t)(p - s), domain)) != NULL) {
+		char before = p > s ? p[-1] : '/';
+		char after = (size_t)(p - s) + dl < n ? p[dl] : '/';
+		bool left_ok = !(pd_isalnum((unsigned char)before) || before == '-' || before == '@' || before == '.');
+		bool right_ok = !(pd_isalnum((unsigned char)after) || after == '-');
+		if (left_ok && right_ok)
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/* "example.jp.secure-login.example.net": the domain as leading labels of an
+ * unrelated host. */
+static bool host_labels_hold(const char *host, const char *domain)
+{
+	size_t dl = strlen(domain);
+	const char *p = host;
+	while ((p = strstr(p, domain)) != NULL) {
+		if ((p == host || p[-1] == '.' || p[-1] == '-') && p[dl] == '.')
+			return true;
+		p++;
+	}
+	return false;
+}
+
 /* The domain a shown text names, if the text is (only) a URL or host. */
 static const char *shown_domain(struct pd_report *r, const char *text)
 {
@@ -99,7 +132,7 @@ void pd_an_links(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 			struct pd_finding *f = pd_emit(r, PD_F_LINK_USERINFO, WHERE(), u->raw);
 			if (f) {
 				f->value_is_url = true;
-				f->detail = pd_arena_printf(r->arena, "real host %s", u->host);
+				pd_detail(r, f, PD_D_REAL_HOST, u->host);
 			}
 		}
 		const char *dec = pct_decode(r->arena, u->path);
@@ -108,15 +141,15 @@ void pd_an_links(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 			struct pd_finding *f = pd_emit(r, PD_F_LINK_RECIPIENT_IN_URL, WHERE(), u->raw);
 			if (f) {
 				f->value_is_url = true;
-				f->detail = pd_arena_printf(r->arena, "recipient %s", rcpt);
+				pd_detail(r, f, PD_D_RECIPIENT, rcpt);
 			}
 		}
 		if (*fromreg && *u->domain && strcmp(u->domain, fromreg) != 0 &&
-		    pd_memcasemem(dec, dl, fromreg)) {
+		    (domain_token_in(dec, dl, fromreg) || host_labels_hold(u->host, fromreg))) {
 			struct pd_finding *f = pd_emit(r, PD_F_LINK_SENDER_DOMAIN_IN_PATH, WHERE(), u->raw);
 			if (f) {
 				f->value_is_url = true;
-				f->detail = pd_arena_printf(r->arena, "%s inside a link to %s", fromreg, u->domain);
+				pd_detail(r, f, PD_D_DOMAIN_IN_LINK, fromreg, u->domain);
 			}
 		}
 		for (unsigned k = 0; k < ctx->ncms; k++) {
@@ -124,23 +157,24 @@ void pd_an_links(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 				struct pd_finding *f = pd_emit(r, PD_F_LINK_CMS_PATH, WHERE(), u->raw);
 				if (f) {
 					f->value_is_url = true;
-					f->detail = pd_arena_printf(r->arena, "path contains %s", ctx->cms_paths[k]);
+					pd_detail(r, f, PD_D_PATH_CONTAINS, ctx->cms_paths[k]);
 				}
 				break;
 			}
 		}
-		if (u->origin == PD_LINK_HTML_HREF && *u->shown && *u->domain) {
+		if (u->origin == PD_LINK_HTML_HREF && *u->shown) {
 			const char *sd = shown_domain(r, u->shown);
-			if (*sd && strcmp(sd, u->domain) != 0) {
+			const char *target = *u->domain ? u->domain : u->host;
+			if (*sd && strcmp(sd, target) != 0) {
 				struct pd_finding *f = pd_emit(r, PD_F_LINK_TEXT_HREF_MISMATCH, WHERE(), u->raw);
 				if (f) {
 					f->value_is_url = true;
-					f->detail = pd_arena_printf(r->arena, "shows %s, goes to %s", sd, u->domain);
+					pd_detail(r, f, PD_D_SHOWS_GOES, sd, target);
 				}
 			}
 		}
 #undef WHERE
 	}
 	if (any_web && !any_own && *fromreg)
-		pd_emitd(r, PD_F_LINK_UNRELATED_TO_SENDER, "links", fromreg, "%u links", m->nurls);
+		pd_emitd(r, PD_F_LINK_UNRELATED_TO_SENDER, "links", fromreg, PD_D_LINK_COUNT, m->nurls);
 }

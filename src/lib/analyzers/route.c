@@ -2,6 +2,7 @@
  * parser: the first hop, walking down from the top, outside the
  * receiving side's own and private relays), what kind of network it is
  * (data/rdns.txt), HELO anomalies, and the timeline of the hops. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,7 +41,7 @@ static void check_origin(const struct pd_ctx *ctx, const struct pd_msg *m, struc
 			struct pd_finding *f = pd_emit(r, id, where, h->rdns);
 			if (f) {
 				f->value_is_host = true;
-				f->detail = pd_arena_printf(r->arena, "%s, IP %s", rule->label, h->ip);
+				pd_detail(r, f, PD_D_NETWORK_IP, rule->label, h->ip);
 			}
 		}
 	}
@@ -50,13 +51,19 @@ static void check_origin(const struct pd_ctx *ctx, const struct pd_msg *m, struc
 			f->value_is_host = true;
 	}
 	if (helo_is_loopback(h->helo)) {
-		pd_emitd(r, PD_F_ROUTE_HELO_LOOPBACK, where, h->helo, "connecting IP %s", h->ip);
+		struct pd_finding *f = pd_emitd(r, PD_F_ROUTE_HELO_LOOPBACK, where, h->helo, PD_D_CONNECTING_IP, h->ip);
+		if (f)
+			f->value_is_host = true;
 	} else if (h->flags & PD_HOP_HELO_IPLIT) {
 		unsigned char ip[16];
 		int fam = pd_ip_parse(h->helo, strlen(h->helo), ip);
 		if (fam && h->ip_family &&
 		    !(fam == h->ip_family && memcmp(ip, h->ip_bytes, fam == 4 ? 4 : 16) == 0))
-			pd_emitd(r, PD_F_ROUTE_HELO_IP_MISMATCH, where, h->helo, "connecting IP %s", h->ip);
+		{
+			struct pd_finding *f = pd_emitd(r, PD_F_ROUTE_HELO_IP_MISMATCH, where, h->helo, PD_D_CONNECTING_IP, h->ip);
+			if (f)
+				f->value_is_host = true;
+		}
 	} else if (*h->helo && *h->rdns && pd_looks_like_hostname(h->helo, strlen(h->helo))) {
 		const char *a = pd_domain_registrable(r->arena, ctx->psl, h->helo);
 		const char *b = pd_domain_registrable(r->arena, ctx->psl, h->rdns);
@@ -64,7 +71,7 @@ static void check_origin(const struct pd_ctx *ctx, const struct pd_msg *m, struc
 			struct pd_finding *f = pd_emit(r, PD_F_ROUTE_HELO_RDNS_UNRELATED, where, h->helo);
 			if (f) {
 				f->value_is_host = true;
-				f->detail = pd_arena_printf(r->arena, "reverse DNS %s", h->rdns);
+				pd_detail(r, f, PD_D_REVERSE_DNS, h->rdns);
 			}
 		}
 	}
@@ -79,28 +86,29 @@ static void check_timeline(const struct pd_ctx *ctx, const struct pd_msg *m, str
 			continue;
 		int64_t d = newer->time - older->time;
 		if (d < -600)
-			pd_emitf(r, PD_F_ROUTE_TIME_BACKWARDS, pd_where_hop(r, m, i),
-			         "%lld s earlier than Received #%u", (long long)-d, i + 2);
+			pd_emitd(r, PD_F_ROUTE_TIME_BACKWARDS, pd_where_hop(r, m, i), newer->date_raw,
+			         PD_D_EARLIER_THAN, (long long)-d, i + 2);
 		else if (d > 86400)
-			pd_emitf(r, PD_F_ROUTE_LONG_DELAY, pd_where_hop(r, m, i),
-			         "%.1f hours after Received #%u", (double)d / 3600.0, i + 2);
+			pd_emitd(r, PD_F_ROUTE_LONG_DELAY, pd_where_hop(r, m, i), newer->date_raw,
+			         PD_D_HOURS_AFTER_HOP, (double)d / 3600.0, i + 2);
 	}
 	if (m->origin_hop >= 0 && m->has_date) {
 		const struct pd_hop *o = &m->hops[m->origin_hop];
 		if (o->flags & PD_HOP_HAS_DATE) {
 			int64_t d = o->time - m->date;
 			if (d > 3 * 86400 || d < -3 * 86400)
-				pd_emitf(r, PD_F_ROUTE_DATE_SKEW, pd_where_header(r, m, "Date"),
-				         "%.1f days between Date and arrival at %s", (double)llabs(d) / 86400.0,
-				         *o->by ? o->by : "the first server");
+				pd_emitd(r, PD_F_ROUTE_DATE_SKEW, pd_where_header(r, m, "Date"), m->date_raw,
+				         PD_D_DAYS_BETWEEN, (double)llabs(d) / 86400.0, *o->by ? o->by : "?");
 		}
 		/* hops below the origin were written by the sender's side */
 		for (unsigned i = (unsigned)m->origin_hop + 1; i < m->nhops; i++) {
 			const struct pd_hop *h = &m->hops[i];
 			if ((h->flags & PD_HOP_HAS_DATE) && h->tz_minutes != m->date_tz_minutes) {
-				pd_emitf(r, PD_F_ROUTE_TZ_CONTRADICTS, pd_where_hop(r, m, i),
-				         "Date %+03d%02d, sender's server %+03d%02d", m->date_tz_minutes / 60,
-				         abs(m->date_tz_minutes % 60), h->tz_minutes / 60, abs(h->tz_minutes % 60));
+				char a[16], b[16];
+				snprintf(a, sizeof a, "%+03d%02d", m->date_tz_minutes / 60, abs(m->date_tz_minutes % 60));
+				snprintf(b, sizeof b, "%+03d%02d", h->tz_minutes / 60, abs(h->tz_minutes % 60));
+				pd_emitd(r, PD_F_ROUTE_TZ_CONTRADICTS, pd_where_hop(r, m, i), h->date_raw,
+				         PD_D_TZ_DIFFER, a, b);
 				break;
 			}
 		}

@@ -46,22 +46,26 @@ static void check_display(const struct pd_ctx *ctx, const struct pd_msg *m, stru
 			if (!pd_looks_like_hostname(host, hl))
 				continue;
 			char *addr = pd_ascii_lower(r->arena, tok, tl);
-			if (strcmp(addr, m->from.addr) != 0 && !pd_strieq(addr, m->from.addr))
-				pd_emitd(r, PD_F_SENDER_DISPLAY_NAME_ADDRESS, where, addr, "real address: %s", m->from.addr);
+			char *ahost = pd_ascii_lower(r->arena, host, hl);
+			/* another mailbox of the same organisation is not a disguise */
+			if (strcmp(reg(r, ahost), fromreg) == 0)
+				continue;
+			if (!pd_strieq(addr, m->from.addr))
+				pd_emitd(r, PD_F_SENDER_DISPLAY_NAME_ADDRESS, where, addr, PD_D_REAL_ADDRESS, m->from.addr);
 			continue;
 		}
 		if (!pd_looks_like_hostname(tok, tl))
 			continue;
 		char *host = pd_ascii_lower(r->arena, tok, tl);
 		const char *hreg = reg(r, host);
-		/* only names with a real public suffix count ("Kagoya/No-reply" does not) */
-		if (!*pd_domain_registrable(r->arena, ctx->psl, host))
+		/* only names under a real public suffix count ("niels.steffen.garibaldi" does not) */
+		if (!pd_domain_known_suffix(ctx->psl, host))
 			continue;
 		if (*fromreg && strcmp(hreg, fromreg) != 0) {
 			struct pd_finding *f = pd_emit(r, PD_F_SENDER_DISPLAY_NAME_DOMAIN, where, host);
 			if (f) {
 				f->value_is_host = true;
-				f->detail = pd_arena_printf(r->arena, "real domain: %s", m->from.domain);
+				pd_detail(r, f, PD_D_REAL_DOMAIN, m->from.domain);
 			}
 		}
 	}
@@ -86,7 +90,7 @@ static void check_dates(const struct pd_ctx *ctx, const struct pd_msg *m, struct
 	if (!arrival)
 		arrival = ctx->opt.now;
 	if (arrival && m->date > arrival + 2 * 3600)
-		pd_emitd(r, PD_F_SENDER_DATE_FUTURE, where, m->date_raw, "%.1f hours after arrival", (double)(m->date - arrival) / 3600.0);
+		pd_emitd(r, PD_F_SENDER_DATE_FUTURE, where, m->date_raw, PD_D_HOURS_AFTER_ARRIVAL, (double)(m->date - arrival) / 3600.0);
 }
 
 void pd_an_sender(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r)
@@ -96,7 +100,7 @@ void pd_an_sender(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_re
 		pd_emit(r, PD_F_SENDER_NO_FROM, fwhere, *m->from.addr ? m->from.addr : m->from.display);
 	}
 	if (m->from_count > 1 || pd_msg_header_count(m, "From") > 1)
-		pd_emitf(r, PD_F_SENDER_MULTIPLE_FROM, fwhere, "%u mailboxes", m->from_count);
+		pd_emitd(r, PD_F_SENDER_MULTIPLE_FROM, fwhere, m->from.addr, PD_D_MAILBOXES, m->from_count);
 	const char *fromreg = pd_from_domain(r, m);
 	if (*m->from.display)
 		check_display(ctx, m, r, fromreg);
@@ -110,7 +114,7 @@ void pd_an_sender(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_re
 			if (pd_is_freemail(ctx, m->reply_to.domain) && !from_free)
 				pd_emit(r, PD_F_SENDER_REPLY_TO_FREEMAIL, w, m->reply_to.addr);
 			else
-				pd_emitd(r, PD_F_SENDER_REPLY_TO_MISMATCH, w, m->reply_to.addr, "From domain: %s", m->from.domain);
+				pd_emitd(r, PD_F_SENDER_REPLY_TO_MISMATCH, w, m->reply_to.addr, PD_D_FROM_DOMAIN, m->from.domain);
 		}
 	}
 	if (m->return_path.valid && *fromreg && strcmp(reg(r, m->return_path.domain), fromreg) != 0)
@@ -129,7 +133,7 @@ void pd_an_sender(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_re
 				struct pd_finding *f = pd_emit(r, PD_F_SENDER_MSGID_DOMAIN,
 				                               pd_where_header(r, m, "Message-ID"), m->message_id);
 				if (f)
-					f->detail = pd_arena_printf(r->arena, "From domain: %s", m->from.domain);
+					pd_detail(r, f, PD_D_FROM_DOMAIN, m->from.domain);
 			}
 		}
 	}

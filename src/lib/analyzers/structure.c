@@ -39,7 +39,7 @@ static const char *ext_kind(const struct pd_ctx *ctx, struct pd_arena *a, const 
 void pd_an_structure(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r)
 {
 	if (m->forwarded)
-		pd_emitd(r, PD_F_MIME_FORWARDED, "message/rfc822", m->outer_from.addr, "reported with subject \"%s\"",
+		pd_emitd(r, PD_F_MIME_FORWARDED, "message/rfc822", m->outer_from.addr, PD_D_REPORTED_WITH,
 		         m->outer_subject);
 	for (unsigned i = 0; i < m->nanomalies; i++) {
 		const struct pd_anomaly *an = &m->anomalies[i];
@@ -54,7 +54,7 @@ void pd_an_structure(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd
 		const struct pd_part *p = &m->parts[i];
 		const char *where = pd_where_part(r, m, i);
 		if (p->flags & PD_PART_CHARSET_MISLABELLED)
-			pd_emitd(r, PD_F_MIME_CHARSET_MISLABELLED, where, p->charset_declared, "decoded as %s",
+			pd_emitd(r, PD_F_MIME_CHARSET_MISLABELLED, where, p->charset_declared, PD_D_DECODED_AS,
 			         p->charset_used);
 		if (!(p->flags & PD_PART_ATTACHMENT) || !*p->filename)
 			continue;
@@ -65,13 +65,13 @@ void pd_an_structure(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd
 		if (strcmp(kind, "executable") == 0) {
 			if (prev && strcmp(prev, "executable") != 0)
 				pd_emit(r, PD_F_ATTACH_DOUBLE_EXTENSION, where, p->filename);
-			pd_emitd(r, PD_F_ATTACH_EXECUTABLE, where, p->filename, "type .%s, %zu bytes", ext, p->size);
+			pd_emitd(r, PD_F_ATTACH_EXECUTABLE, where, p->filename, PD_D_TYPE_SIZE, ext, p->size);
 		} else if (strcmp(kind, "html") == 0) {
-			pd_emitd(r, PD_F_ATTACH_HTML, where, p->filename, "%zu bytes", p->size);
+			pd_emitd(r, PD_F_ATTACH_HTML, where, p->filename, PD_D_SIZE, p->size);
 		} else if (strcmp(kind, "macro") == 0) {
-			pd_emitd(r, PD_F_ATTACH_MACRO_DOCUMENT, where, p->filename, "type .%s", ext);
+			pd_emitd(r, PD_F_ATTACH_MACRO_DOCUMENT, where, p->filename, PD_D_TYPE, ext);
 		} else if (strcmp(kind, "archive") == 0) {
-			pd_emitd(r, PD_F_ATTACH_ARCHIVE, where, p->filename, "type .%s", ext);
+			pd_emitd(r, PD_F_ATTACH_ARCHIVE, where, p->filename, PD_D_TYPE, ext);
 		}
 	}
 	if (!ctx->freemail)

@@ -151,8 +151,10 @@ void pd_count_hidden(const char *s, size_t n, unsigned *bidi, unsigned *zero_wid
 		}
 		uint32_t cp;
 		i += pd_utf8_decode(u + i, n - i, &cp);
-		if (pd_cp_is_bidi(cp))
+		if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
 			nb++;
+		else if (pd_cp_is_bidi(cp))
+			continue;
 		else if (pd_cp_is_zero_width(cp))
 			nz++;
 	}

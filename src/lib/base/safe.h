@@ -40,7 +40,10 @@ enum pd_term_flags {
  * character becomes "<U+XXXX>", invalid bytes "<XX>", ESC "<ESC>". */
 char *pd_term_safe(struct pd_arena *a, const char *s, size_t n, unsigned flags);
 
-/* Counts of hidden characters in UTF-8 text (for findings). */
+/* Counts of hidden characters in UTF-8 text (for findings): bidi counts
+ * only overrides, embeddings and isolates (U+202A-202E, U+2066-2069), which
+ * reorder text; the direction marks (U+200E/200F/061C) that right-to-left
+ * writers' mail programs insert are not counted. */
 void pd_count_hidden(const char *s, size_t n, unsigned *bidi, unsigned *zero_width);
 
 #endif

@@ -49,6 +49,14 @@ const char *pd_domain_registrable(struct pd_arena *a, const struct psl_ctx_st *p
 	return pd_arena_strdup(a, r);
 }
 
+bool pd_domain_known_suffix(const struct psl_ctx_st *psl, const char *host)
+{
+	const char *dot = host ? strrchr(host, '.') : NULL;
+	if (!dot || !dot[1] || strlen(host) > HOST_MAX)
+		return false;
+	return psl_is_public_suffix2(psl, dot + 1, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) != 0;
+}
+
 const char *pd_host_normalize(struct pd_arena *a, const char *host, size_t n,
                               const char **unicode)
 {

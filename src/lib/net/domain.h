@@ -22,6 +22,10 @@ void pd_psl_free(const struct psl_ctx_st *psl);
 const char *pd_domain_registrable(struct pd_arena *a, const struct psl_ctx_st *psl,
                                   const char *host);
 
+/* Does the lower-case host end in a suffix the PSL really lists (not only
+ * the implicit "*" rule that makes any unknown TLD a suffix)? */
+bool pd_domain_known_suffix(const struct psl_ctx_st *psl, const char *host);
+
 /* Lower-case A-label (punycode) form of a host given in any case/script;
  * *unicode (if non-NULL) gets the U-label form, or "" if it has none.
  * Returns the lower-cased input if conversion fails. */

@@ -91,6 +91,7 @@ static json_object *findings(struct pd_arena *a, const struct pd_report *r)
 		else if (f->value_is_host)
 			add_s(o, "value_defanged", pd_defang_host(a, f->value));
 		add_s(o, "detail", f->detail);
+		add_s(o, "detail_ja", f->detail_ja);
 		json_object *ex = json_object_new_object();
 		add_s(ex, "en", c->en);
 		add_s(ex, "ja", c->ja);

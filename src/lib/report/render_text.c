@@ -118,6 +118,30 @@ static const char *addr_line(struct out *o, const struct pd_addr *ad)
 	return pd_arena_printf(o->a, "<%s>", safe(o, ad->addr));
 }
 
+/* Display width of UTF-8 text: East Asian wide characters count 2. */
+static size_t width(const char *s)
+{
+	size_t w = 0, n = strlen(s);
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		i += pd_utf8_decode(u + i, n - i, &cp);
+		w += (cp >= 0x1100 && (cp <= 0x115F || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+		                       (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+		                       (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+		                       (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000)) ? 2 : 1;
+	}
+	return w;
+}
+
+/* A label padded to cols display columns (at least one space after). */
+static const char *pad(struct out *o, const char *label, size_t cols)
+{
+	size_t w = width(label);
+	size_t n = w < cols ? cols - w : 1;
+	return pd_arena_printf(o->a, "%s%*s", label, (int)n, "");
+}
+
 static void section(struct out *o, const char *title)
 {
 	putf(o, "\n%s%s%s\n", color(o, "\033[1m"), title, color(o, "\033[0m"));
@@ -130,7 +154,7 @@ static void why(struct out *o, const struct pd_report *r)
 	for (unsigned i = 0; i < r->nfindings; i++) {
 		const struct pd_finding *f = &r->findings[i];
 		const struct pd_catalog_entry *c = &pd_catalog[f->id];
-		if (f->weight <= 0 && c->severity == PD_SEV_INFO && f->id != PD_F_MIME_FORWARDED)
+		if (f->weight == 0 && c->severity == PD_SEV_INFO && f->id != PD_F_MIME_FORWARDED)
 			continue;
 		shown++;
 		const char *sev = pd_severity_name(c->severity);
@@ -138,9 +162,10 @@ static void why(struct out *o, const struct pd_report *r)
 		putf(o, "  %2u. %s[%s]%s %s  (%s, %+.1f)\n", shown, color(o, col), sev, color(o, *col ? "\033[0m" : ""),
 		     o->lang == PD_LANG_JA ? c->ja : c->en, c->id, f->weight);
 		const char *v = f->value_is_url ? url(o, f->value) : f->value_is_host ? host(o, f->value) : ftext(o, f->value);
-		if (*f->value || *f->detail) {
-			putf(o, "      %s: %s%s%s%s%s  @ %s\n", L(o, L_EVIDENCE), v, *f->value && *f->detail ? " — " : "",
-			     *f->detail ? ftext(o, f->detail) : "", "", "", safe(o, f->where));
+		const char *det = o->lang == PD_LANG_JA && *f->detail_ja ? f->detail_ja : f->detail;
+		if (*f->value || *det) {
+			putf(o, "      %s: %s%s%s  @ %s\n", L(o, L_EVIDENCE), v, *f->value && *det ? " — " : "",
+			     *det ? ftext(o, det) : "", safe(o, f->where));
 		} else {
 			putf(o, "      @ %s\n", safe(o, f->where));
 		}
@@ -152,15 +177,15 @@ static void why(struct out *o, const struct pd_report *r)
 static void sender(struct out *o, const struct pd_msg *m)
 {
 	section(o, L(o, L_SENDER));
-	putf(o, "  %-12s %s\n", L(o, L_FROM), addr_line(o, &m->from));
+	putf(o, "  %s%s\n", pad(o, L(o, L_FROM), o->lang == PD_LANG_JA ? 20 : 13), addr_line(o, &m->from));
 	if (*m->reply_to.addr)
-		putf(o, "  %-12s %s\n", L(o, L_REPLYTO), addr_line(o, &m->reply_to));
+		putf(o, "  %s%s\n", pad(o, L(o, L_REPLYTO), o->lang == PD_LANG_JA ? 20 : 13), addr_line(o, &m->reply_to));
 	if (*m->return_path.addr)
-		putf(o, "  %-12s %s\n", L(o, L_RETURNPATH), addr_line(o, &m->return_path));
+		putf(o, "  %s%s\n", pad(o, L(o, L_RETURNPATH), o->lang == PD_LANG_JA ? 20 : 13), addr_line(o, &m->return_path));
 	if (*m->message_id)
-		putf(o, "  %-12s <%s>\n", L(o, L_MSGID), safe(o, m->message_id));
+		putf(o, "  %s<%s>\n", pad(o, L(o, L_MSGID), o->lang == PD_LANG_JA ? 20 : 13), safe(o, m->message_id));
 	if (*m->date_raw)
-		putf(o, "  %-12s %s\n", L(o, L_DATE), safe(o, m->date_raw));
+		putf(o, "  %s%s\n", pad(o, L(o, L_DATE), o->lang == PD_LANG_JA ? 20 : 13), safe(o, m->date_raw));
 }
 
 static void route(struct out *o, const struct pd_msg *m)
@@ -173,7 +198,7 @@ static void route(struct out *o, const struct pd_msg *m)
 	putf(o, "  (%s)\n", L(o, L_ROUTE_NOTE));
 	for (unsigned i = 0; i < m->nhops; i++) {
 		const struct pd_hop *h = &m->hops[i];
-		char tbuf[48] = "";
+		char tbuf[128] = "";
 		if (h->flags & PD_HOP_HAS_DATE)
 			fmt_time(tbuf, sizeof tbuf, h->time, h->tz_minutes);
 		bool origin = (int)i == m->origin_hop;
@@ -216,7 +241,7 @@ static void auth(struct out *o, const struct pd_report *r, const struct pd_msg *
 		if (shown >= 6)
 			break;
 		shown++;
-		putf(o, "  %s%s:", ar->source == PD_AUTH_RECEIVED_SPF ? "Received-SPF" : safe(o, ar->authserv_id),
+		putf(o, "  %s%s:", ar->source == PD_AUTH_RECEIVED_SPF ? "Received-SPF" : host(o, ar->authserv_id),
 		     trusted ? "" : pd_arena_printf(o->a, " (%s)", L(o, L_UNTRUSTED)));
 		for (unsigned k = 0; k < ar->nmethods && k < 12; k++) {
 			const struct pd_auth_method *me = &ar->methods[k];
@@ -334,12 +359,12 @@ const char *pd_render_text(const struct pd_ctx *ctx, struct pd_arena *a, const s
 	if (r->verdict != PD_VERDICT_CLEAN)
 		putf(&o, ", %s", pd_category_label(r->category, lang));
 	put(&o, ")\n");
-	putf(&o, "  %-8s %s\n", L(&o, L_SUBJECT), *m->subject ? safe(&o, m->subject) : "-");
-	putf(&o, "  %-8s %s\n", L(&o, L_FROM), addr_line(&o, &m->from));
+	putf(&o, "  %s%s\n", pad(&o, L(&o, L_SUBJECT), 10), *m->subject ? safe(&o, m->subject) : "-");
+	putf(&o, "  %s%s\n", pad(&o, L(&o, L_FROM), 10), addr_line(&o, &m->from));
 	if (*m->recipient_addr)
-		putf(&o, "  %-8s %s\n", L(&o, L_TO), safe(&o, m->recipient_addr));
+		putf(&o, "  %s%s\n", pad(&o, L(&o, L_TO), 10), safe(&o, m->recipient_addr));
 	if (m->forwarded)
-		putf(&o, "  %-8s %s: %s\n", L(&o, L_FORWARDED), addr_line(&o, &m->outer_from), safe(&o, m->outer_subject));
+		putf(&o, "  %s%s: %s\n", pad(&o, L(&o, L_FORWARDED), 10), addr_line(&o, &m->outer_from), safe(&o, m->outer_subject));
 	if (r->partial)
 		putf(&o, "  %s\n", L(&o, L_PARTIAL));
 	why(&o, r);

@@ -42,6 +42,7 @@ struct pd_finding *pd_emit(struct pd_report *r, enum pd_fid id, const char *wher
 	f->value = pd_utf8_sanitize(r->arena, value, vn, NULL);
 	f->where = pd_arena_strdup(r->arena, where);
 	f->detail = "";
+	f->detail_ja = "";
 	return f;
 }
 
@@ -123,9 +124,17 @@ void pd_report_finish(struct pd_report *r)
 	const struct pd_ctx *ctx = r->ctx;
 	double pos[PD_G_COUNT] = { 0 };
 	double neg = 0;
+	bool counted[PD_F_COUNT] = { false };
 	for (unsigned i = 0; i < r->nfindings; i++) {
 		struct pd_finding *f = &r->findings[i];
 		double w = ctx->weight[f->id];
+		/* the same finding on several links or hops is more evidence of
+		 * one fact, not several facts: it counts once */
+		if (counted[f->id]) {
+			f->weight = 0;
+			continue;
+		}
+		counted[f->id] = true;
 		enum pd_group g = pd_catalog[f->id].group;
 		if (w < 0) {
 			neg += w;
@@ -204,16 +213,47 @@ const char *pd_verdict_name(enum pd_verdict v)
 	return "?";
 }
 
+static const struct { const char *en, *ja; } details[PD_D_COUNT] = {
+#define X(id, en, ja) { en, ja },
+#include "report/details.def"
+#undef X
+};
+
+/* The formats come from the table above, which the compiler cannot check
+ * against the call site: details.def documents the arguments. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static void vdetail(struct pd_report *r, struct pd_finding *f, enum pd_detail d, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	char *en = pd_arena_vprintf(r->arena, details[d].en, ap);
+	char *ja = pd_arena_vprintf(r->arena, details[d].ja, ap2);
+	va_end(ap2);
+	f->detail = pd_utf8_sanitize(r->arena, en, strlen(en), NULL);
+	f->detail_ja = pd_utf8_sanitize(r->arena, ja, strlen(ja), NULL);
+}
+#pragma GCC diagnostic pop
+
+void pd_detail(struct pd_report *r, struct pd_finding *f, enum pd_detail d, ...)
+{
+	if (!f)
+		return;
+	va_list ap;
+	va_start(ap, d);
+	vdetail(r, f, d, ap);
+	va_end(ap);
+}
+
 struct pd_finding *pd_emitd(struct pd_report *r, enum pd_fid id, const char *where,
-                            const char *value, const char *fmt, ...)
+                            const char *value, enum pd_detail d, ...)
 {
 	struct pd_finding *f = pd_emit(r, id, where, value);
 	if (!f)
 		return NULL;
 	va_list ap;
-	va_start(ap, fmt);
-	char *d = pd_arena_vprintf(r->arena, fmt, ap);
+	va_start(ap, d);
+	vdetail(r, f, d, ap);
 	va_end(ap);
-	f->detail = pd_utf8_sanitize(r->arena, d, strlen(d), NULL);
 	return f;
 }

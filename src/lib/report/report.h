@@ -35,12 +35,20 @@ const char *pd_severity_name(enum pd_severity s);
 /* Finding id by name, or -1. */
 int pd_fid_lookup(const char *name);
 
+enum pd_detail {
+#define X(id, en, ja) PD_##id,
+#include "report/details.def"
+#undef X
+	PD_D_COUNT
+};
+
 struct pd_finding {
 	enum pd_fid id;
 	double weight;          /* weight that counted (after caps), set by finish */
 	const char *where;      /* where the evidence is: "From (line 9)", "Received #2 (line 6)", "part 1.2", "link 3" */
 	const char *value;      /* the evidence value (raw, sanitised UTF-8; renderers escape/defang) */
-	const char *detail;     /* short extra fact in English (e.g. "13.113.112.84 → ec2-…") or "" */
+	const char *detail;     /* short extra fact in English ("connecting IP 192.0.2.1") or "" */
+	const char *detail_ja;  /* the same fact in Japanese, or "" */
 	bool value_is_url;      /* renderers defang value as URL */
 	bool value_is_host;     /* renderers defang value as host/IP */
 };
@@ -83,9 +91,11 @@ void pd_report_finish(struct pd_report *r);
 const char *pd_category_name(enum pd_category c);
 const char *pd_category_label(enum pd_category c, enum pd_lang lang);
 
-/* pd_emit plus a printf-style detail; returns NULL when dropped. */
+/* pd_emit plus a detail from details.def (arguments as its formats take);
+ * returns NULL when dropped. */
 struct pd_finding *pd_emitd(struct pd_report *r, enum pd_fid id, const char *where,
-                            const char *value, const char *detail_fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+                            const char *value, enum pd_detail d, ...);
+/* Set the detail of an emitted finding (f may be NULL). */
+void pd_detail(struct pd_report *r, struct pd_finding *f, enum pd_detail d, ...);
 
 #endif
