@@ -43,6 +43,8 @@ struct pd_ctx {
 	unsigned nlex;
 	char **cms_paths;       /* lower-case path fragments */
 	unsigned ncms;
+	char **sub_words;       /* subscription-management link words */
+	unsigned nsub;
 	GHashTable *attach_ext;  /* lower-case extension without dot -> kind */
 	char **trusted_hosts;   /* lower-case host names / domains */
 	unsigned ntrusted_hosts;

@@ -43,6 +43,16 @@ static char *pct_decode(struct pd_arena *a, const char *s)
 	return o;
 }
 
+/* An unsubscribe or preferences link: newsletters put the reader's address
+ * in those legitimately (data/lexicon/subscription-links.txt). */
+static bool is_subscription_link(const struct pd_ctx *ctx, const char *path, size_t n, const char *shown)
+{
+	for (unsigned k = 0; k < ctx->nsub; k++)
+		if (pd_memcasemem(path, n, ctx->sub_words[k]) || pd_memcasemem(shown, strlen(shown), ctx->sub_words[k]))
+			return true;
+	return false;
+}
+
 /* Does domain occur in s as a name of its own: not inside a longer name
  * and not as the domain of an e-mail address ("list%40example.org" in a
  * mail archive link is an address, "/js/example.org/" is a disguise)? */
@@ -137,7 +147,8 @@ void pd_an_links(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		}
 		const char *dec = pct_decode(r->arena, u->path);
 		size_t dl = strlen(dec);
-		if (*rcpt && strchr(rcpt, '@') && pd_memcasemem(dec, dl, rcpt)) {
+		if (*rcpt && strchr(rcpt, '@') && pd_memcasemem(dec, dl, rcpt) &&
+		    strcmp(u->domain, fromreg) != 0 && !is_subscription_link(ctx, dec, dl, u->shown)) {
 			struct pd_finding *f = pd_emit(r, PD_F_LINK_RECIPIENT_IN_URL, WHERE(), u->raw);
 			if (f) {
 				f->value_is_url = true;
