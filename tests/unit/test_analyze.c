@@ -208,6 +208,17 @@ int main(void)
 	CHECK(r && r->msg->nurls == 1, "inner link found (%u)", r ? r->msg->nurls : 0);
 	pd_arena_reset(a);
 
+	/* framing before the header: a byte-order mark and an mbox From line */
+	const char *bom = "\xEF\xBB\xBF" "From - Mon Jan  1 00:00:00 2001\nFrom: a@sender.example\nSubject: x\n\nbody\n";
+	CHECK(pd_analyze(ctx, a, bom, strlen(bom), "bom", false, &r, &e) == 0 && strcmp(r->msg->from.addr, "a@sender.example") == 0,
+	      "BOM + From line skipped");
+	pd_arena_reset(a);
+	/* a bare MIME entity is mail too */
+	const char *bare = "Content-Type: text/html\n\n<a href=\"http://www.example.net\">http://www.cnn.com</a>\n";
+	CHECK(pd_analyze(ctx, a, bare, strlen(bare), "bare", false, &r, &e) == 0 && pd_report_has(r, PD_F_LINK_TEXT_HREF_MISMATCH),
+	      "bare MIME entity analysed");
+	pd_arena_reset(a);
+
 	/* not mail at all */
 	const char *junk = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n";
 	CHECK(pd_analyze(ctx, a, junk, strlen(junk), "junk", false, &r, &e) == -1, "PDF is not mail");

@@ -709,6 +709,19 @@ static void choose_recipient(struct pstate *st)
 
 /* ------------------------------------------------------------ entry */
 
+/* A bare MIME entity ("Content-Type: text/html" and a body) is mail too;
+ * GMime files its Content-* fields under the part, not the message. */
+static bool starts_with_mime_field(const char *d, size_t n)
+{
+	static const char *const pre[] = { "content-", "mime-version:" };
+	for (size_t k = 0; k < 2; k++) {
+		size_t l = strlen(pre[k]);
+		if (n >= l && pd_strnieq(d, pre[k], l))
+			return true;
+	}
+	return false;
+}
+
 static bool looks_like_mail(const struct pd_msg *m)
 {
 	static const char *const known[] = { "from", "to", "subject", "date", "received",
@@ -743,6 +756,18 @@ int pd_msg_parse(const struct pd_ctx *ctx, struct pd_arena *a, const char *data,
 		        pd_arena_printf(a, "message of %zu bytes cut at %zu", len, st.lim->max_message_bytes));
 		len = st.lim->max_message_bytes;
 	}
+	/* a UTF-8 byte-order mark and an mbox "From " separator line before
+	 * the header are framing, not part of the message */
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
+	if (len >= 5 && memcmp(data, "From ", 5) == 0) {
+		const char *nl = memchr(data, '\n', len);
+		size_t skip = nl ? (size_t)(nl - data) + 1 : len;
+		data += skip;
+		len -= skip;
+	}
 	m->size = len;
 	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, len);
 	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
@@ -763,7 +788,7 @@ int pd_msg_parse(const struct pd_ctx *ctx, struct pd_arena *a, const char *data,
 	}
 	pd_arena_defer(a, release_gobject, msg);
 	read_headers(&st, GMIME_OBJECT(msg), data, len);
-	if (!looks_like_mail(m)) {
+	if (!looks_like_mail(m) && !starts_with_mime_field(data, len)) {
 		g_mime_parser_options_free(po);
 		*err = "not an e-mail message (no mail header fields)";
 		return -1;
