@@ -163,6 +163,9 @@ static void run_one(struct batch *b, struct pd_arena *a, struct slot *s)
 	case PD_OUT_JSONL:
 		r = pd_render_json(o->ctx, a, rep, 0);
 		break;
+	case PD_OUT_IOCS:
+		r = pd_render_iocs(o->ctx, a, rep, o->text_flags);
+		break;
 	}
 	if (!r) {
 		s->internal = true;

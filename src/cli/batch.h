@@ -13,7 +13,8 @@
 #include "phishdissect/pd.h"
 #include "input.h"
 
-enum pd_out_format { PD_OUT_TEXT = 0, PD_OUT_JSON, PD_OUT_JSONL };
+enum pd_out_format { PD_OUT_TEXT = 0, PD_OUT_JSON, PD_OUT_JSONL,
+	PD_OUT_IOCS /* --iocs: URLs, domains, IPs one per line (text_flags: PD_TEXT_NO_DEFANG) */ };
 
 struct pd_batch_opts {
 	const struct pd_ctx *ctx;  /* shared, read-only */

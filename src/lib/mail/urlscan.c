@@ -64,7 +64,9 @@ unsigned pd_urlscan(const char *text, size_t n, pd_urlscan_fn fn, void *ud)
 		/* trim trailing punctuation and unbalanced closers */
 		while (e > s + pre) {
 			unsigned char t = u[e - 1];
-			if (t == '.' || t == ',' || t == ';' || t == ':' || t == '!' || t == '?' || t == '*') {
+			/* an opener at the end belongs to the text: "https://x.example/(詳細)" */
+			if (t == '.' || t == ',' || t == ';' || t == ':' || t == '!' || t == '?' || t == '*' ||
+			    t == '(' || t == '[') {
 				e--;
 				continue;
 			}
