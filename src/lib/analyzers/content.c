@@ -1,13 +1,19 @@
 /* content.c - what the text says and hides: lure wording from the lexicon
- * (data/lexicon/lure.txt; the brands issue grows it), and invisible or
- * direction-changing characters.  Text is already NFKC-normalised by the
- * parser; matching is case-insensitive on ASCII.  Only the subject and
- * the first SCAN_MAX bytes of each text part are scanned. */
+ * (data/lexicon/lure.txt: urgency, credentials, payment, delivery, tax,
+ * prize, mailbox, bec), and invisible or direction-changing characters.
+ * Text is NFKC-normalised by the parser, then folded (base/fold.h) and
+ * scanned once with the lexicon automaton compiled in the context
+ * (base/acmatch.h).  Only the subject and the first SCAN_MAX bytes of each
+ * text part are scanned.  Lure findings only add weight: the content group
+ * is capped below the suspicious threshold (data/weights.conf). */
 #include <string.h>
 
 #include "analyzers/analyzers.h"
+#include "base/acmatch.h"
+#include "base/fold.h"
 #include "base/safe.h"
 #include "base/text.h"
+#include "base/unicode.h"
 
 #define SCAN_MAX (32 * 1024)
 #define MAX_HITS 6
@@ -34,16 +40,60 @@ static void add_hit(struct hits *h, const char *phrase, const char *where)
 		h->where[h->nwhere++] = where;
 }
 
-static void scan(const struct pd_ctx *ctx, const char *text, size_t n, const char *where,
-                 struct hits *urg, struct hits *cred)
+/* Lure categories in lure.txt, in finding order ("executive" is brand.c's). */
+static const struct {
+	const char *cat;
+	enum pd_fid id;
+} lure_cats[] = {
+	{ "urgency", PD_F_CONTENT_LURE_URGENCY },
+	{ "credentials", PD_F_CONTENT_LURE_CREDENTIALS },
+	{ "payment", PD_F_CONTENT_LURE_PAYMENT },
+	{ "delivery", PD_F_CONTENT_LURE_DELIVERY },
+	{ "tax", PD_F_CONTENT_LURE_TAX },
+	{ "prize", PD_F_CONTENT_LURE_PRIZE },
+	{ "mailbox", PD_F_CONTENT_LURE_MAILBOX },
+	{ "bec", PD_F_CONTENT_LURE_BEC },
+};
+#define NCATS (sizeof lure_cats / sizeof *lure_cats)
+
+struct scan_ud {
+	const struct pd_ctx *ctx;
+	const char *text;
+	size_t n;
+	const char *where;
+	struct hits *h;         /* NCATS */
+};
+
+static bool on_lexeme(void *ud, unsigned id, size_t s, size_t e)
 {
-	if (n > SCAN_MAX)
+	struct scan_ud *u = ud;
+	const struct pd_lexeme *lx = &u->ctx->lex[id];
+	/* ASCII phrases match whole words ("urgent" is not in "insurgent") */
+	if (pd_isalnum((unsigned char)u->text[s]) && s > 0 && pd_isalnum((unsigned char)u->text[s - 1]))
+		return true;
+	if (pd_isalnum((unsigned char)u->text[e - 1]) && e < u->n && pd_isalnum((unsigned char)u->text[e]))
+		return true;
+	for (size_t c = 0; c < NCATS; c++)
+		if (lx->category == lure_cats[c].cat || strcmp(lx->category, lure_cats[c].cat) == 0) {
+			add_hit(&u->h[c], lx->phrase, u->where);
+			break;
+		}
+	return true;
+}
+
+/* Fold text[0..min(n, SCAN_MAX)) (cut on a character boundary) and scan it. */
+static void scan(const struct pd_ctx *ctx, struct pd_arena *a, const char *text, size_t n,
+                 const char *where, struct hits *h)
+{
+	if (n > SCAN_MAX) {
 		n = SCAN_MAX;
-	for (unsigned i = 0; i < ctx->nlex; i++) {
-		const struct pd_lexeme *lx = &ctx->lex[i];
-		if (pd_memcasemem(text, n, lx->phrase))
-			add_hit(strcmp(lx->category, "urgency") == 0 ? urg : cred, lx->phrase, where);
+		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+			n--;
 	}
+	size_t fl;
+	const char *f = pd_fold(a, text, n, &fl, NULL);
+	struct scan_ud u = { ctx, f, fl, where, h };
+	pd_ac_scan(ctx->lex_ac, f, fl, on_lexeme, &u);
 }
 
 static void emit_hits(struct pd_report *r, enum pd_fid id, const struct hits *h)
@@ -102,18 +152,20 @@ static unsigned word_splitting_zw(const char *s, size_t n)
 
 void pd_an_content(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r)
 {
-	struct hits urg = { { 0 }, 0, { 0 }, 0 }, cred = { { 0 }, 0, { 0 }, 0 };
+	struct hits h[NCATS];
+	memset(h, 0, sizeof h);
 	const char *swhere = pd_where_header(r, m, "Subject");
 	if (*m->subject) {
-		char *ls = pd_ascii_lower(r->arena, m->subject, strlen(m->subject));
-		scan(ctx, ls, strlen(ls), swhere, &urg, &cred);
+		size_t sn;
+		const char *ns = pd_nfkc(r->arena, m->subject, strlen(m->subject), &sn);
+		scan(ctx, r->arena, ns, sn, swhere, h);
 	}
 	for (unsigned i = 0; i < m->ntexts; i++) {
 		const struct pd_text_part *t = &m->texts[i];
-		scan(ctx, t->text, t->len, pd_where_part(r, m, t->part_index), &urg, &cred);
+		scan(ctx, r->arena, t->text, t->len, pd_where_part(r, m, t->part_index), h);
 	}
-	emit_hits(r, PD_F_CONTENT_LURE_URGENCY, &urg);
-	emit_hits(r, PD_F_CONTENT_LURE_CREDENTIALS, &cred);
+	for (size_t c = 0; c < NCATS; c++)
+		emit_hits(r, lure_cats[c].id, &h[c]);
 
 	unsigned bidi, zw;
 	pd_count_hidden(m->subject, strlen(m->subject), &bidi, &zw);

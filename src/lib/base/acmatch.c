@@ -1,0 +1,212 @@
+/* acmatch.c - Aho-Corasick automaton over bytes (Aho & Corasick, CACM
+ * 1975) for the brand aliases and the lure lexicon.
+ *
+ * Construction keeps children as sibling lists; compile() computes the
+ * failure and dictionary links breadth-first and flattens the children
+ * into one sorted edge array per node (binary search while scanning), with
+ * a dense 256-entry table for the root, where most bytes are looked up.
+ * Memory is proportional to the total pattern length.  Scanning never
+ * allocates and visits each text byte once; the failure walk is bounded
+ * by the depth of the trie (at most 255, the pattern length limit). */
+#include "base/acmatch.h"
+
+#include <glib.h>
+#include <stdint.h>
+#include <string.h>
+
+struct node {
+	int32_t child, sibling;   /* construction only */
+	int32_t fail, dict;       /* failure link; next node on the fail chain with output */
+	int32_t out;              /* first pattern ending here, -1 none */
+	uint32_t edge0;           /* first edge in edges[] after compile */
+	uint16_t nedge;
+	uint8_t byte;             /* label of the edge into this node */
+	uint8_t depth;
+};
+
+struct edge {
+	uint8_t byte;
+	int32_t to;
+};
+
+struct pd_ac {
+	struct node *nodes;
+	unsigned nnodes, capnodes;
+	struct edge *edges;
+	unsigned *pat_id, *pat_len;
+	int32_t *pat_next;        /* next pattern ending at the same node */
+	unsigned npat, cappat;
+	int32_t root_next[256];
+	bool compiled;
+};
+
+static int32_t new_node(struct pd_ac *ac, uint8_t byte, uint8_t depth)
+{
+	if (ac->nnodes == ac->capnodes) {
+		ac->capnodes = ac->capnodes ? ac->capnodes * 2 : 256;
+		ac->nodes = g_renew(struct node, ac->nodes, ac->capnodes);
+	}
+	struct node *nd = &ac->nodes[ac->nnodes];
+	memset(nd, 0, sizeof *nd);
+	nd->child = nd->sibling = -1;
+	nd->fail = 0;
+	nd->dict = -1;
+	nd->out = -1;
+	nd->byte = byte;
+	nd->depth = depth;
+	return (int32_t)ac->nnodes++;
+}
+
+struct pd_ac *pd_ac_new(void)
+{
+	struct pd_ac *ac = g_new0(struct pd_ac, 1);
+	new_node(ac, 0, 0);
+	return ac;
+}
+
+static int32_t find_child(const struct pd_ac *ac, int32_t n, uint8_t b)
+{
+	for (int32_t c = ac->nodes[n].child; c >= 0; c = ac->nodes[c].sibling)
+		if (ac->nodes[c].byte == b)
+			return c;
+	return -1;
+}
+
+int pd_ac_add(struct pd_ac *ac, const char *p, size_t n, unsigned id)
+{
+	if (ac->compiled || n == 0 || n > 255)
+		return -1;
+	int32_t cur = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b = (uint8_t)p[i];
+		int32_t c = find_child(ac, cur, b);
+		if (c < 0) {
+			c = new_node(ac, b, (uint8_t)(i + 1));
+			ac->nodes[c].sibling = ac->nodes[cur].child;
+			ac->nodes[cur].child = c;
+		}
+		cur = c;
+	}
+	if (ac->npat == ac->cappat) {
+		ac->cappat = ac->cappat ? ac->cappat * 2 : 128;
+		ac->pat_id = g_renew(unsigned, ac->pat_id, ac->cappat);
+		ac->pat_len = g_renew(unsigned, ac->pat_len, ac->cappat);
+		ac->pat_next = g_renew(int32_t, ac->pat_next, ac->cappat);
+	}
+	ac->pat_id[ac->npat] = id;
+	ac->pat_len[ac->npat] = (unsigned)n;
+	ac->pat_next[ac->npat] = ac->nodes[cur].out;
+	ac->nodes[cur].out = (int32_t)ac->npat;
+	ac->npat++;
+	return 0;
+}
+
+static int cmp_edge(const void *a, const void *b)
+{
+	return (int)((const struct edge *)a)->byte - (int)((const struct edge *)b)->byte;
+}
+
+static int32_t go(const struct pd_ac *ac, int32_t n, uint8_t b)
+{
+	if (n == 0)
+		return ac->root_next[b];
+	const struct node *nd = &ac->nodes[n];
+	const struct edge *e = ac->edges + nd->edge0;
+	unsigned lo = 0, hi = nd->nedge;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (e[mid].byte == b)
+			return e[mid].to;
+		if (e[mid].byte < b)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+void pd_ac_compile(struct pd_ac *ac)
+{
+	if (ac->compiled)
+		return;
+	/* flatten children into sorted edge runs */
+	ac->edges = g_new(struct edge, ac->nnodes ? ac->nnodes : 1);
+	unsigned ne = 0;
+	for (unsigned i = 0; i < ac->nnodes; i++) {
+		struct node *nd = &ac->nodes[i];
+		nd->edge0 = ne;
+		for (int32_t c = nd->child; c >= 0; c = ac->nodes[c].sibling) {
+			ac->edges[ne].byte = ac->nodes[c].byte;
+			ac->edges[ne].to = c;
+			ne++;
+			nd->nedge++;
+		}
+		qsort(ac->edges + nd->edge0, nd->nedge, sizeof *ac->edges, cmp_edge);
+	}
+	for (int b = 0; b < 256; b++)
+		ac->root_next[b] = 0;
+	for (unsigned k = 0; k < ac->nodes[0].nedge; k++)
+		ac->root_next[ac->edges[ac->nodes[0].edge0 + k].byte] = ac->edges[ac->nodes[0].edge0 + k].to;
+	/* breadth-first failure links */
+	int32_t *queue = g_new(int32_t, ac->nnodes);
+	unsigned qh = 0, qt = 0;
+	for (unsigned k = 0; k < ac->nodes[0].nedge; k++) {
+		int32_t c = ac->edges[ac->nodes[0].edge0 + k].to;
+		ac->nodes[c].fail = 0;
+		queue[qt++] = c;
+	}
+	while (qh < qt) {
+		int32_t n = queue[qh++];
+		struct node *nd = &ac->nodes[n];
+		for (unsigned k = 0; k < nd->nedge; k++) {
+			int32_t c = ac->edges[nd->edge0 + k].to;
+			uint8_t b = ac->edges[nd->edge0 + k].byte;
+			int32_t f = nd->fail;
+			int32_t t;
+			while ((t = go(ac, f, b)) < 0)
+				f = ac->nodes[f].fail;
+			if (t == c)
+				t = 0;
+			ac->nodes[c].fail = t;
+			ac->nodes[c].dict = ac->nodes[t].out >= 0 ? t : ac->nodes[t].dict;
+			queue[qt++] = c;
+		}
+	}
+	g_free(queue);
+	ac->compiled = true;
+}
+
+unsigned pd_ac_npatterns(const struct pd_ac *ac)
+{
+	return ac->npat;
+}
+
+void pd_ac_scan(const struct pd_ac *ac, const char *text, size_t n, pd_ac_fn fn, void *ud)
+{
+	if (!ac || !ac->compiled || !text)
+		return;
+	int32_t s = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b = (uint8_t)text[i];
+		int32_t t = -1;
+		while (s != 0 && (t = go(ac, s, b)) < 0)
+			s = ac->nodes[s].fail;
+		s = s == 0 ? ac->root_next[b] : t;
+		for (int32_t d = ac->nodes[s].out >= 0 ? s : ac->nodes[s].dict; d > 0; d = ac->nodes[d].dict)
+			for (int32_t p = ac->nodes[d].out; p >= 0; p = ac->pat_next[p])
+				if (!fn(ud, ac->pat_id[p], i + 1 - ac->pat_len[p], i + 1))
+					return;
+	}
+}
+
+void pd_ac_free(struct pd_ac *ac)
+{
+	if (!ac)
+		return;
+	g_free(ac->nodes);
+	g_free(ac->edges);
+	g_free(ac->pat_id);
+	g_free(ac->pat_len);
+	g_free(ac->pat_next);
+	g_free(ac);
+}

@@ -1,0 +1,41 @@
+/* fold.h - the matching form of text, for brand aliases and lure phrases.
+ *
+ * Input is UTF-8 that is already NFKC-normalised (full-width letters and
+ * half-width katakana are then ordinary letters and katakana).  Folding:
+ *   - ASCII and Latin-1 letters to lower case;
+ *   - hiragana to katakana (えきねっと = エキネット);
+ *   - Cyrillic and Greek letters that look like Latin ones to those
+ *     letters ("Аmazon" with a Cyrillic А), each such position recorded;
+ *   - zero-width and bidi control characters removed, positions recorded;
+ *   - middle dots (・ ･ ·) removed ("カゴヤ・ジャパン" = "カゴヤジャパン");
+ *   - runs of white space to one space, or to nothing unless both sides are
+ *     ASCII ("三井住友 カード" = "三井住友カード").
+ * The output is never longer than the input. */
+#ifndef PD_FOLD_H
+#define PD_FOLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+
+#define PD_FOLD_MAX_MARKS 32
+
+/* Output offsets where hidden characters were removed / look-alike letters
+ * substituted (at most PD_FOLD_MAX_MARKS of each are recorded; the totals
+ * count all). */
+struct pd_fold_marks {
+	uint32_t hidden[PD_FOLD_MAX_MARKS];
+	unsigned nhidden, hidden_total;
+	uint32_t conf[PD_FOLD_MAX_MARKS];
+	unsigned nconf, conf_total;
+};
+
+/* Folded copy of s[0..n) in the arena, NUL-terminated; *out_n its length.
+ * marks may be NULL. */
+char *pd_fold(struct pd_arena *a, const char *s, size_t n, size_t *out_n, struct pd_fold_marks *marks);
+
+/* Does any recorded mark lie strictly inside [start, end)? */
+int pd_fold_marks_within(const uint32_t *pos, unsigned n, size_t start, size_t end);
+
+#endif

@@ -1,0 +1,322 @@
+/* test_brand.c - brand impersonation and lure language (analyzers/brand.c,
+ * content.c, data/brands.txt, data/lexicon/lure.txt): for each finding a
+ * message that fires it and a near miss that must not; the claimed brand
+ * and where; a legitimate twin that must stay clean; the matchers
+ * (Aho-Corasick, folding) on their own; --known-services.
+ * Brand domains are the real official ones from data/brands.txt; all
+ * other names are example.* and documentation IP ranges. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/acmatch.h"
+#include "base/fold.h"
+#include "check.h"
+#include "mail/model.h"
+#include "phishdissect/pd.h"
+#include "report/report.h"
+
+static struct pd_ctx *ctx, *ctx_known;
+
+#define HDRS "To: info@office.example\nDate: Thu, 28 Sep 2023 09:14:00 +0900\n" \
+	"Message-ID: <1@mail.example>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n" \
+	"Content-Transfer-Encoding: 8bit\n"
+#define RCV_CLOUD "Received: from [127.0.0.1] (ec2-203-0-113-84.ap-northeast-1.compute.amazonaws.com [203.0.113.84])\n" \
+	"\tby mx.office.example (Postfix) with ESMTP id X1; Thu, 28 Sep 2023 09:14:06 +0900\n"
+#define RCV_OK "Received: from mail.sender.example (mail.sender.example [198.51.100.20])\n" \
+	"\tby mx.office.example (Postfix) with ESMTPS id 4AbCd; Thu, 28 Sep 2023 09:14:06 +0900\n"
+#define AR_PASS(d) "Authentication-Results: mx.office.example; spf=pass smtp.mailfrom=" d \
+	"; dkim=pass header.d=" d "; dmarc=pass header.from=" d "\n"
+
+static struct pd_report *run(struct pd_ctx *c, const char *msg, struct pd_arena *a)
+{
+	struct pd_report *r = NULL;
+	const char *err = NULL;
+	if (pd_analyze(c, a, msg, strlen(msg), "test", false, &r, &err) != 0)
+		return NULL;
+	return r;
+}
+
+static bool has_in(struct pd_ctx *c, const char *msg, enum pd_fid id)
+{
+	struct pd_arena *a = pd_arena_new(0);
+	struct pd_report *r = run(c, msg, a);
+	bool found = r && pd_report_has(r, id);
+	pd_arena_free(a);
+	return found;
+}
+
+struct tcase {
+	const char *name;
+	enum pd_fid id;
+	const char *fires, *near_miss;
+};
+
+static const struct tcase cases[] = {
+	{ "display name claims Amazon, From elsewhere", PD_F_BRAND_FROM_NOT_BRAND,
+	  RCV_OK "From: \"Amazon.co.jp\" <info@shop.example>\nSubject: ご注文の確認\n" HDRS "\nAmazonをご利用いただきありがとうございます。\n",
+	  RCV_OK "From: \"Tanaka\" <info@shop.example>\nSubject: ご注文の確認\n" HDRS "\nAmazonで買った本の話です。\n" },
+	{ "katakana, full-width and hiragana forms", PD_F_BRAND_FROM_NOT_BRAND,
+	  RCV_OK "From: \"えきねっと\" <info@shop.example>\nSubject: ｴｷﾈｯﾄ 会員情報\n" HDRS "\nえきねっと事務局\n",
+	  RCV_OK "From: \"駅前ネット\" <info@shop.example>\nSubject: 会員情報\n" HDRS "\n駅前のお知らせ\n" },
+	{ "brand domain in From, route through a cloud host", PD_F_BRAND_SPOOFED_OWN_DOMAIN,
+	  RCV_CLOUD "From: \"KAGOYA\" <support@kagoya.net>\nSubject: 重要なお知らせ\n" HDRS "\nKAGOYA サポート\n",
+	  AR_PASS("kagoya.net") RCV_CLOUD "From: \"KAGOYA\" <support@kagoya.net>\nSubject: 重要なお知らせ\n" HDRS "\nKAGOYA サポート\n" },
+	{ "brand domain in From, DMARC fail", PD_F_BRAND_SPOOFED_OWN_DOMAIN,
+	  "Authentication-Results: mx.office.example; dmarc=fail header.from=smbc-card.com\n" RCV_OK
+	  "From: \"三井住友カード\" <info@smbc-card.com>\nSubject: ご利用確認\n" HDRS "\n三井住友カード\n",
+	  "Authentication-Results: mx.office.example; dmarc=none header.from=shop.example\n" RCV_OK
+	  "From: \"Shop\" <info@shop.example>\nSubject: ご利用確認\n" HDRS "\nshop\n" },
+	{ "brand claimed, every link elsewhere", PD_F_BRAND_LINKS_ELSEWHERE,
+	  RCV_OK "From: \"Rakuten\" <info@shop.example>\nSubject: 楽天会員情報\n" HDRS "\n楽天カード\nhttps://login.example.net/rakuten/\n",
+	  RCV_OK "From: \"Rakuten\" <info@shop.example>\nSubject: 楽天会員情報\n" HDRS "\n楽天カード\nhttps://www.rakuten.co.jp/\n" },
+	{ "footer names another company", PD_F_BRAND_FOOTER_OTHER_COMPANY,
+	  RCV_CLOUD "From: \"KAGOYA\" <support@kagoya.net>\nSubject: 隔離通知\n" HDRS "\nKAGOYA\n\n(C)1998 QUALITIA CO., LTD. All Rights Reserved\n",
+	  RCV_CLOUD "From: \"KAGOYA\" <support@kagoya.net>\nSubject: 隔離通知\n" HDRS "\nKAGOYA\n\n(C)2023 KAGOYA JAPAN Inc. All Rights Reserved\n" },
+	{ "look-alike sender domain", PD_F_BRAND_LOOKALIKE_SENDER,
+	  RCV_OK "From: \"Support\" <info@amazon-security-check.example>\nSubject: hello\n" HDRS "\nbody\n",
+	  RCV_OK "From: \"Support\" <info@lamazonas.example>\nSubject: hello\n" HDRS "\nbody\n" },
+	{ "short token needs edges on both sides", PD_F_BRAND_LOOKALIKE_SENDER,
+	  RCV_OK "From: \"Support\" <info@orico-card.example>\nSubject: hello\n" HDRS "\nbody\n",
+	  RCV_OK "From: \"Support\" <info@oricon-news.example>\nSubject: hello\n" HDRS "\nbody\n" },
+	{ "brand written with a zero-width space", PD_F_BRAND_NAME_OBFUSCATED,
+	  RCV_OK "From: \"Support\" <info@shop.example>\nSubject: Pay\xe2\x80\x8bPal account\n" HDRS "\nbody\n",
+	  RCV_OK "From: \"Support\" <info@shop.example>\nSubject: PayPal account\n" HDRS "\nbody\n" },
+	{ "brand written with a Cyrillic letter", PD_F_BRAND_NAME_OBFUSCATED,
+	  RCV_OK "From: \"\xd0\x90mazon\" <info@shop.example>\nSubject: hello\n" HDRS "\nbody\n",
+	  RCV_OK "From: \"\xd0\x9c\xd0\xb0\xd1\x80\xd0\xb8\xd1\x8f\" <info@shop.example>\nSubject: hello\n" HDRS "\nbody\n" },
+	{ "executive from free-mail asks for gift cards", PD_F_BRAND_BEC_EXECUTIVE,
+	  RCV_OK "From: \"代表取締役 山田\" <yamada.office@gmail.com>\nSubject: 至急のお願い\n" HDRS
+	  "\nギフトカードを購入してください。内密にお願いします。\n",
+	  RCV_OK "From: \"代表取締役 山田\" <yamada@office.example>\nSubject: 至急のお願い\n" HDRS
+	  "\nギフトカードを購入してください。内密にお願いします。\n" },
+	{ "executive from a look-alike of our domain asks for a transfer", PD_F_BRAND_BEC_EXECUTIVE,
+	  RCV_OK "From: \"CEO Taro Yamada\" <ceo@office-example.example>\nSubject: request\n" HDRS
+	  "\nPlease arrange a wire transfer today.\n",
+	  RCV_OK "From: \"Taro Yamada\" <taro@office-example.example>\nSubject: request\n" HDRS
+	  "\nPlease arrange a wire transfer today.\n" },
+	{ "payment lure", PD_F_CONTENT_LURE_PAYMENT,
+	  RCV_OK "From: a@shop.example\nSubject: お支払い方法の確認\n" HDRS "\nbody\n",
+	  RCV_OK "From: a@shop.example\nSubject: お知らせ\n" HDRS "\nbody\n" },
+	{ "delivery lure", PD_F_CONTENT_LURE_DELIVERY,
+	  RCV_OK "From: a@shop.example\nSubject: お荷物のお届けについて\n" HDRS "\nご不在でした\n",
+	  RCV_OK "From: a@shop.example\nSubject: お知らせ\n" HDRS "\n本日は晴れです\n" },
+	{ "tax lure", PD_F_CONTENT_LURE_TAX,
+	  RCV_OK "From: a@shop.example\nSubject: 還付金のお知らせ\n" HDRS "\nbody\n",
+	  RCV_OK "From: a@shop.example\nSubject: 会議のお知らせ\n" HDRS "\nbody\n" },
+	{ "prize lure", PD_F_CONTENT_LURE_PRIZE,
+	  RCV_OK "From: a@shop.example\nSubject: ご当選おめでとうございます\n" HDRS "\nbody\n",
+	  RCV_OK "From: a@shop.example\nSubject: 会議のお知らせ\n" HDRS "\nbody\n" },
+	{ "mailbox lure (hiragana/katakana folded)", PD_F_CONTENT_LURE_MAILBOX,
+	  RCV_OK "From: a@shop.example\nSubject: めーるぼっくすの容量不足\n" HDRS "\nbody\n",
+	  RCV_OK "From: a@shop.example\nSubject: 会議のお知らせ\n" HDRS "\nbody\n" },
+	{ "bec lure, English whole words", PD_F_CONTENT_LURE_BEC,
+	  RCV_OK "From: a@shop.example\nSubject: hello\n" HDRS "\nCan you do a wire transfer?\n",
+	  RCV_OK "From: a@shop.example\nSubject: hello\n" HDRS "\nThe wire transferred data fine.\n" },
+};
+
+/* Legitimate brand mail: own domain, aligned authentication, own links. */
+static const struct {
+	const char *name, *brand, *msg;
+} twins[] = {
+	{ "KAGOYA notice", "kagoya",
+	  AR_PASS("kagoya.net") RCV_OK "From: \"KAGOYA\" <support@kagoya.net>\nSubject: メンテナンスのお知らせ\n" HDRS
+	  "\nKAGOYA JAPAN サポートです。\nhttps://support.kagoya.net/maintenance/\n\n(C)2023 KAGOYA JAPAN Inc.\n" },
+	{ "Amazon order", "amazon",
+	  AR_PASS("amazon.co.jp") RCV_OK "From: \"Amazon.co.jp\" <auto-confirm@amazon.co.jp>\nSubject: Amazon.co.jp ご注文の確認\n" HDRS
+	  "\nAmazon.co.jp をご利用いただき、ありがとうございます。\nhttps://www.amazon.co.jp/gp/css/order-history\n" },
+	{ "SMBC card", "smbc-card",
+	  AR_PASS("smbc-card.com") RCV_OK "From: \"三井住友カード\" <info@smbc-card.com>\nSubject: ご利用のお知らせ\n" HDRS
+	  "\n三井住友カードをご利用いただきありがとうございます。\nhttps://www.smbc-card.com/mem/index.jsp\n" },
+};
+
+static bool on_match(void *ud, unsigned id, size_t s, size_t e)
+{
+	unsigned *hits = ud;
+	hits[id] += 1;
+	(void)s;
+	(void)e;
+	return true;
+}
+
+static void test_matchers(void)
+{
+	/* Aho-Corasick: overlapping patterns, prefixes, suffixes */
+	struct pd_ac *ac = pd_ac_new();
+	const char *pats[] = { "he", "she", "his", "hers", "\xe6\xa5\xbd\xe5\xa4\xa9" };
+	for (unsigned i = 0; i < 5; i++)
+		CHECK(pd_ac_add(ac, pats[i], strlen(pats[i]), i) == 0, "add %s", pats[i]);
+	CHECK(pd_ac_add(ac, "", 0, 9) < 0, "empty pattern refused");
+	pd_ac_compile(ac);
+	unsigned hits[5] = { 0 };
+	const char *text = "ushers his \xe6\xa5\xbd\xe5\xa4\xa9 she";
+	pd_ac_scan(ac, text, strlen(text), on_match, hits);
+	static const unsigned want[5] = { 2, 2, 1, 1, 1 };
+	for (unsigned i = 0; i < 5; i++)
+		CHECK(hits[i] == want[i], "pattern %s: %u hits, want %u", pats[i], hits[i], want[i]);
+	pd_ac_free(ac);
+
+	/* folding */
+	static const struct {
+		const char *in, *out;
+		unsigned hidden, conf;
+	} folds[] = {
+		{ "ＡＭＡＺＯＮ", "ＡＭＡＺＯＮ", 0, 0 }, /* not NFKC'd here: fold expects NFKC input */
+		{ "AMAZON", "amazon", 0, 0 },
+		{ "えきねっと", "エキネット", 0, 0 },
+		{ "カゴヤ・ジャパン", "カゴヤジャパン", 0, 0 },
+		{ "三井住友 カード", "三井住友カード", 0, 0 },
+		{ "Pay\xe2\x80\x8bPal", "paypal", 1, 0 },
+		{ "\xd0\x90mazon", "amazon", 0, 1 },
+		{ "  a   b  ", "a b", 0, 0 },
+	};
+	struct pd_arena *a = pd_arena_new(0);
+	for (size_t i = 0; i < sizeof folds / sizeof *folds; i++) {
+		struct pd_fold_marks mk;
+		size_t n;
+		const char *o = pd_fold(a, folds[i].in, strlen(folds[i].in), &n, &mk);
+		CHECK_STREQ(o, folds[i].out, folds[i].in);
+		CHECK(mk.hidden_total == folds[i].hidden && mk.conf_total == folds[i].conf,
+		      "%s: marks %u/%u", folds[i].in, mk.hidden_total, mk.conf_total);
+	}
+	pd_arena_free(a);
+}
+
+static void test_claims(void)
+{
+	/* the reference case (../shared/samples, next to the repository) */
+	const char *dd = getenv("PHISHDISSECT_DATA");
+	char sample[4096];
+	snprintf(sample, sizeof sample, "%s/../../shared/samples/kagoya-quarantine.eml", dd ? dd : "data");
+	FILE *f = fopen(sample, "rb");
+	CHECK(f != NULL, "open %s", sample);
+	if (!f)
+		return;
+	static char buf[1 << 16];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	struct pd_arena *a = pd_arena_new(0);
+	struct pd_report *r = run(ctx, buf, a);
+	CHECK(r && r->brand && strcmp(r->brand->id, "kagoya") == 0, "reference: brand kagoya");
+	if (r && r->brand) {
+		CHECK(r->brand->nsites >= 2 && strcmp(r->brand->sites[0].site, "from-display-name") == 0,
+		      "reference: claimed in the display name first");
+		CHECK(!r->brand->verified, "reference: not verified");
+		CHECK(r->brand->ncontra >= 3, "reference: %u contradictions", r->brand->ncontra);
+	}
+	CHECK(r && pd_report_has(r, PD_F_BRAND_SPOOFED_OWN_DOMAIN), "reference: spoofed");
+	CHECK(r && pd_report_has(r, PD_F_BRAND_LINKS_ELSEWHERE), "reference: link elsewhere");
+	CHECK(r && pd_report_has(r, PD_F_BRAND_FOOTER_OTHER_COMPANY), "reference: QUALITIA footer");
+	CHECK(r && pd_report_has(r, PD_F_CONTENT_LURE_URGENCY), "reference: urgency");
+	CHECK(r && r->verdict == PD_VERDICT_PHISHING && r->category == PD_CAT_CREDENTIAL,
+	      "reference: phishing, credential phishing");
+	pd_arena_free(a);
+
+	for (size_t i = 0; i < sizeof twins / sizeof *twins; i++) {
+		a = pd_arena_new(0);
+		r = run(ctx, twins[i].msg, a);
+		CHECK(r && r->brand && strcmp(r->brand->id, twins[i].brand) == 0, "%s: brand %s", twins[i].name,
+		      twins[i].brand);
+		CHECK(r && r->brand && r->brand->verified && r->brand->ncontra == 0, "%s: verified", twins[i].name);
+		bool any = false;
+		for (unsigned k = 0; r && k < r->nfindings; k++)
+			any |= strncmp(pd_catalog[r->findings[k].id].id, "BRAND_", 6) == 0;
+		CHECK(r && !any, "%s: no brand finding", twins[i].name);
+		CHECK(r && r->verdict == PD_VERDICT_CLEAN, "%s: clean (score %.1f)", twins[i].name, r ? r->score : -1);
+		pd_arena_free(a);
+	}
+
+	/* news about a brand in a list mail is not a claim */
+	a = pd_arena_new(0);
+	r = run(ctx, RCV_OK "From: news@list.example\nList-Id: <news.list.example>\nSubject: Apple ships new Macs\n"
+	        HDRS "\nApple said today...\nhttps://news.example/apple\n", a);
+	CHECK(r && !pd_report_has(r, PD_F_BRAND_FROM_NOT_BRAND) && !pd_report_has(r, PD_F_BRAND_LINKS_ELSEWHERE),
+	      "list mail about Apple: no brand finding");
+	pd_arena_free(a);
+	/* a customer mailbox of the brand is a person, not the brand */
+	a = pd_arena_new(0);
+	r = run(ctx, RCV_OK "From: \"Apple Support\" <helpdesk2024@icloud.com>\nSubject: Apple ID\n" HDRS "\nApple\n", a);
+	CHECK(r && pd_report_has(r, PD_F_BRAND_FROM_NOT_BRAND), "\"Apple Support\" from an iCloud mailbox");
+	pd_arena_free(a);
+	/* short names: whole word, as written */
+	a = pd_arena_new(0);
+	r = run(ctx, RCV_OK "From: \"Ana Silva\" <ana@shop.example>\nSubject: hi\n" HDRS "\nhi\n", a);
+	CHECK(r && !r->brand, "\"Ana Silva\" is not ANA");
+	pd_arena_free(a);
+	a = pd_arena_new(0);
+	r = run(ctx, RCV_OK "From: \"ANA\" <info@shop.example>\nSubject: hi\n" HDRS "\nhi\n", a);
+	CHECK(r && r->brand && strcmp(r->brand->id, "ana") == 0, "\"ANA\" is ANA");
+	pd_arena_free(a);
+}
+
+static void test_known(void)
+{
+	const char *to_admin = RCV_CLOUD "From: \"KAGOYA\" <support@kagoya.net>\nSubject: 隔離通知\n"
+	                       "To: admin@office.example\nDelivered-To: admin@office.example\n"
+	                       "Date: Thu, 28 Sep 2023 09:14:00 +0900\nMessage-ID: <1@mail.example>\n\nKAGOYA\n";
+	const char *to_info = RCV_CLOUD "From: \"KAGOYA\" <support@kagoya.net>\nSubject: 隔離通知\n"
+	                      "To: info@office.example\nDelivered-To: info@office.example\n"
+	                      "Date: Thu, 28 Sep 2023 09:14:00 +0900\nMessage-ID: <1@mail.example>\n\nKAGOYA\n";
+	const char *xserver = RCV_OK "From: \"エックスサーバー\" <info@shop.example>\nSubject: 更新\n" HDRS "\nXserver\n";
+	CHECK(has_in(ctx_known, to_info, PD_F_BRAND_KNOWN_WRONG_ADDRESS), "KAGOYA mail to info@: wrong address");
+	CHECK(!has_in(ctx_known, to_admin, PD_F_BRAND_KNOWN_WRONG_ADDRESS), "KAGOYA mail to admin@: right address");
+	CHECK(has_in(ctx_known, xserver, PD_F_BRAND_NOT_USED), "Xserver is not used");
+	CHECK(!has_in(ctx_known, to_info, PD_F_BRAND_NOT_USED), "KAGOYA is used");
+	CHECK(!has_in(ctx, to_info, PD_F_BRAND_KNOWN_WRONG_ADDRESS) && !has_in(ctx, xserver, PD_F_BRAND_NOT_USED),
+	      "without the file nothing is assumed");
+}
+
+int main(void)
+{
+	pd_global_init();
+	char *err = NULL;
+	struct pd_options opt = PD_OPTIONS_INIT;
+	opt.ipdb_dir = "";
+	ctx = pd_ctx_new(&opt, &err);
+	CHECK(ctx != NULL, "context: %s", err ? err : "");
+	if (!ctx)
+		return CHECK_DONE();
+	char path[] = "/tmp/pd-known-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0, "temp file");
+	if (fd >= 0) {
+		const char *k = "# test\nkagoya\tadmin@office.example\nsmbc-card\n";
+		CHECK(write(fd, k, strlen(k)) == (ssize_t)strlen(k), "write");
+		close(fd);
+		opt.known_services = path;
+		ctx_known = pd_ctx_new(&opt, &err);
+		CHECK(ctx_known != NULL, "context with known services: %s", err ? err : "");
+		/* an unknown id is an error naming file and line */
+		char bad[] = "/tmp/pd-known-XXXXXX";
+		int fd2 = mkstemp(bad);
+		if (fd2 >= 0) {
+			const char *k2 = "kagoya\tadmin@office.example\nno-such-brand\n";
+			CHECK(write(fd2, k2, strlen(k2)) == (ssize_t)strlen(k2), "write");
+			close(fd2);
+			opt.known_services = bad;
+			char *e2 = NULL;
+			struct pd_ctx *c2 = pd_ctx_new(&opt, &e2);
+			CHECK(c2 == NULL && e2 && strstr(e2, ":2:"), "unknown brand id: %s", e2 ? e2 : "(none)");
+			free(e2);
+			pd_ctx_free(c2);
+			unlink(bad);
+		}
+		unlink(path);
+	}
+	test_matchers();
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const struct tcase *c = &cases[i];
+		CHECK(has_in(ctx, c->fires, c->id), "%s: %s should fire", c->name, pd_catalog[c->id].id);
+		CHECK(!has_in(ctx, c->near_miss, c->id), "%s: %s must not fire on the near miss", c->name,
+		      pd_catalog[c->id].id);
+	}
+	test_claims();
+	if (ctx_known)
+		test_known();
+	pd_ctx_free(ctx_known);
+	pd_ctx_free(ctx);
+	pd_global_shutdown();
+	return CHECK_DONE();
+}
