@@ -48,6 +48,10 @@ struct pd_options {
 	const char *const *trusted_relays; /* host names / CIDRs of our relays, NULL-terminated */
 	bool unwrap_forwarded;      /* analyse a message forwarded as attachment */
 	int64_t now;                /* clock for date checks; 0 = time(NULL) */
+	const char *ipdb_dir;       /* IP databases; NULL: DATA_DIR/fetched/ipdb, "" = none */
+	const char *feeds_conf;     /* threat-feed configuration file (docs/FEEDS.md); NULL = none */
+	const char *known_services; /* services the organisation uses and the address each knows
+	                             * (docs/phishdissect.1.md --known-services); NULL = none */
 	struct pd_limits limits;
 };
 #define PD_OPTIONS_INIT { .data_dir = NULL, .authserv_id = NULL, \
@@ -85,6 +89,11 @@ const char *pd_render_text(const struct pd_ctx *ctx, struct pd_arena *a,
 /* pretty != 0: indented; otherwise one line (JSON Lines). */
 const char *pd_render_json(const struct pd_ctx *ctx, struct pd_arena *a,
                            const struct pd_report *r, int pretty);
+/* Indicators of compromise, one per line: every link (and each unwrapped
+ * layer), then their domains, then IPs (link hosts and the origin IP);
+ * each once, defanged unless flags has PD_TEXT_NO_DEFANG. */
+const char *pd_render_iocs(const struct pd_ctx *ctx, struct pd_arena *a,
+                           const struct pd_report *r, unsigned flags);
 /* The one-line error record for batch output. */
 const char *pd_render_json_error(struct pd_arena *a, const char *source,
                                  const char *error);

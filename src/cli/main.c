@@ -23,6 +23,7 @@
 
 #include "batch.h"
 #include "input.h"
+#include "intelcmd.h"
 
 #define PROG "phishdissect"
 
@@ -50,6 +51,10 @@ enum {
 	OPT_NO_PROGRESS,
 	OPT_LIST_FINDINGS,
 	OPT_LIMIT,
+	OPT_IOCS,
+	OPT_FEEDS,
+	OPT_IP_DATA,
+	OPT_KNOWN_SERVICES,
 };
 
 static const struct option longopts[] = {
@@ -65,6 +70,10 @@ static const struct option longopts[] = {
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ "iocs", no_argument, NULL, OPT_IOCS },
+	{ "feeds", required_argument, NULL, OPT_FEEDS },
+	{ "known-services", required_argument, NULL, OPT_KNOWN_SERVICES },
+	{ "ip-data", required_argument, NULL, OPT_IP_DATA },
 	{ "list-findings", no_argument, NULL, OPT_LIST_FINDINGS },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -236,6 +245,9 @@ static void help(void)
 	    "                       LC_ALL, LC_MESSAGES, LANG: ja* gives ja, else en)\n"
 	    "      --color WHEN     auto, always or never (default: auto = colour when\n"
 	    "                       stdout is a terminal and NO_COLOR is not set)\n"
+	    "      --iocs           print only indicators: every URL (unwrapped layers\n"
+	    "                       too), then domains, then IPs, one per line,\n"
+	    "                       defanged (raw with --no-defang)\n"
 	    "      --no-defang      show links and addresses as written in the message\n"
 	    "                       (default: defanged, e.g. hxxps://example[.]com)\n"
 	    "      --progress       show progress on stderr even when it is not a terminal\n"
@@ -252,6 +264,15 @@ static void help(void)
 	    "      --no-unwrap      when a message only forwards another one as an\n"
 	    "                       attachment, analyse the outer message (default:\n"
 	    "                       analyse the attached one)\n"
+	    "      --feeds FILE     threat feeds listed in FILE (docs/FEEDS.md; default:\n"
+	    "                       $PHISHDISSECT_FEEDS; '' = none)\n"
+	    "      --ip-data DIR    IP databases (default: DATA_DIR/fetched/ipdb, installed\n"
+	    "                       by scripts/fetch-data; '' = none)\n"
+	    "      --known-services FILE\n"
+	    "                       services your organisation uses and the address each\n"
+	    "                       knows: lines 'BRAND-ID<TAB>address...' (ids from\n"
+	    "                       data/brands.txt); mail claiming another brand, or a\n"
+	    "                       known one sent to another address, is reported\n"
 	    "      --limit NAME=VALUE\n"
 	    "                       change a safety bound; repeatable; VALUE may end\n"
 	    "                       in K, M or G (x1024).  Names and defaults:\n",
@@ -277,6 +298,10 @@ static void help(void)
 	    "Batch:\n"
 	    "  -j, --jobs N         analyse on N threads (default: online CPUs, here %u;\n"
 	    "                       0 = the same); output keeps input order\n"
+	    "\n"
+	    "Subcommands:\n"
+	    "  " PROG " update-data [--latest]  fetch the free-mail list and IP databases\n"
+	    "  " PROG " feeds [--feeds FILE]    check the threat feeds: entries, bad lines\n"
 	    "\n"
 	    "      --list-findings  print every finding id with its weight and explanation\n"
 	    "                       (Markdown; docs/FINDINGS.md is this output) and exit\n"
@@ -361,6 +386,14 @@ int main(int argc, char **argv)
 	int progress = -1; /* auto */
 	bool defang = true;
 
+	/* subcommands (src/cli/intelcmd.c) */
+	if (argc > 1 && strcmp(argv[1], "update-data") == 0)
+		return pd_cmd_update_data(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "feeds") == 0)
+		return pd_cmd_feeds(argc - 1, argv + 1);
+	if (getenv("PHISHDISSECT_FEEDS") && *getenv("PHISHDISSECT_FEEDS"))
+		opt.feeds_conf = getenv("PHISHDISSECT_FEEDS");
+
 	opterr = 0;
 	for (;;) {
 		int c = getopt_long(argc, argv, ":f:l:j:Vh", longopts, NULL);
@@ -410,6 +443,9 @@ int main(int argc, char **argv)
 		case OPT_NO_DEFANG:
 			defang = false;
 			break;
+		case OPT_IOCS:
+			format = PD_OUT_IOCS;
+			break;
 		case OPT_COLOR:
 			color = parse_choice("--color", optarg, colors, 3);
 			if (color < 0)
@@ -424,6 +460,15 @@ int main(int argc, char **argv)
 		case OPT_LIMIT:
 			if (parse_limit(&opt.limits, optarg) != 0)
 				return EXIT_USAGE;
+			break;
+		case OPT_FEEDS:
+			opt.feeds_conf = *optarg ? optarg : NULL;
+			break;
+		case OPT_IP_DATA:
+			opt.ipdb_dir = optarg;
+			break;
+		case OPT_KNOWN_SERVICES:
+			opt.known_services = *optarg ? optarg : NULL;
 			break;
 		case OPT_LIST_FINDINGS: {
 			struct pd_arena *la = pd_arena_new(0);

@@ -13,9 +13,12 @@
 #include <unistd.h>
 
 #include "base/text.h"
+#include "base/acmatch.h"
+#include "data/brands.h"
 #include "data/datafile.h"
 #include "mail/received.h"
 #include "net/domain.h"
+#include "net/linkdata.h"
 #include "pd-config.h"
 
 static char *xstrdup(const char *s)
@@ -146,8 +149,15 @@ static int lex_line(void *ud, unsigned line, char **f, unsigned nf, char *eb, si
 		snprintf(eb, el, "expected CATEGORY<TAB>LANG<TAB>PHRASE");
 		return -1;
 	}
-	if (strcmp(f[0], "urgency") != 0 && strcmp(f[0], "credentials") != 0) {
-		snprintf(eb, el, "unknown category '%s' (urgency, credentials)", f[0]);
+	/* lure categories (content.c) and the BEC executive titles (brand.c) */
+	static const char *const cats[] = { "urgency", "credentials", "payment", "delivery", "tax",
+		"prize", "mailbox", "bec", "executive" };
+	const char *cat = NULL;
+	for (size_t k = 0; k < sizeof cats / sizeof *cats; k++)
+		if (strcmp(f[0], cats[k]) == 0)
+			cat = cats[k];
+	if (!cat) {
+		snprintf(eb, el, "unknown category '%s' (urgency credentials payment delivery tax prize mailbox bec executive)", f[0]);
 		return -1;
 	}
 	if (!g_utf8_validate(f[2], -1, NULL) || !*f[2]) {
@@ -161,7 +171,7 @@ static int lex_line(void *ud, unsigned line, char **f, unsigned nf, char *eb, si
 	char *nf8 = g_utf8_normalize(f[2], -1, G_NORMALIZE_NFKC);
 	char *low = g_utf8_strdown(nf8, -1);
 	g_free(nf8);
-	c->lex[c->nlex].category = strcmp(f[0], "urgency") == 0 ? "urgency" : "credentials";
+	c->lex[c->nlex].category = cat;
 	c->lex[c->nlex].phrase = low;
 	c->lex[c->nlex].len = strlen(low);
 	c->nlex++;
@@ -320,7 +330,13 @@ struct pd_ctx *pd_ctx_new(const struct pd_options *opt, char **errp)
 		c->trusted_nets = g_new0(struct pd_cidr, 1);
 	}
 	c->authserv_id = opt && opt->authserv_id ? g_ascii_strdown(opt->authserv_id, -1) : NULL;
+	if (pd_intel_load(&c->intel, c->data_dir, opt, &err) < 0)
+		goto fail;
 	c->psl = pd_psl_load(&c->psl_source);
+	if (pd_linkdata_load(c->data_dir, &c->links, &err) < 0)
+		goto fail;
+	if (pd_brands_load(c, &err) < 0) /* data/brands.txt, --known-services, lexicon matcher */
+		goto fail;
 	return c;
 fail:
 	if (errp)
@@ -359,6 +375,10 @@ void pd_ctx_free(struct pd_ctx *c)
 	g_free(c->trusted_hosts);
 	g_free(c->trusted_nets);
 	g_free(c->authserv_id);
+	pd_intel_free(&c->intel);
+	pd_linkdata_free(c->links);
+	pd_brands_free(c->brands);
+	pd_ac_free(c->lex_ac);
 	if (c->psl)
 		pd_psl_free(c->psl);
 	g_free(c->data_dir);

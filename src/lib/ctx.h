@@ -7,7 +7,12 @@
 #include <glib.h>
 
 #include "phishdissect/pd.h"
+#include "net/intel.h"
 #include "report/report.h"
+
+struct pd_linkdata;
+struct pd_brands;
+struct pd_ac;
 
 struct pd_rdns_rule {
 	GRegex *re;
@@ -51,6 +56,10 @@ struct pd_ctx {
 	struct pd_cidr *trusted_nets;
 	unsigned ntrusted_nets;
 	char *authserv_id;
+	struct pd_linkdata *links; /* link-forensics lists (net/linkdata.h) */
+	struct pd_intel intel;  /* IP databases, threat feeds, hosting ASNs (net/intel.h) */
+	struct pd_brands *brands; /* brand table, alias/token matchers, known services (data/brands.h) */
+	struct pd_ac *lex_ac;   /* lure phrases, folded (base/fold.h); id = index in lex */
 };
 
 #endif

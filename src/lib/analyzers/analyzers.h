@@ -25,7 +25,9 @@ void pd_an_route(const struct pd_ctx *, const struct pd_msg *, struct pd_report 
 void pd_an_auth(const struct pd_ctx *, const struct pd_msg *, struct pd_report *);
 void pd_an_links(const struct pd_ctx *, const struct pd_msg *, struct pd_report *);
 void pd_an_content(const struct pd_ctx *, const struct pd_msg *, struct pd_report *);
+void pd_an_brand(const struct pd_ctx *, const struct pd_msg *, struct pd_report *);
 void pd_an_structure(const struct pd_ctx *, const struct pd_msg *, struct pd_report *);
+void pd_an_intel(const struct pd_ctx *, const struct pd_msg *, struct pd_report *);
 
 /* Shared helpers on the model (computed on demand, cheap). */
 const char *pd_where_header(struct pd_report *r, const struct pd_msg *m, const char *name);

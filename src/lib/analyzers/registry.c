@@ -5,6 +5,7 @@
 #include "analyzers/analyzers.h"
 #include "mail/parse.h"
 #include "net/domain.h"
+#include "net/intel.h"
 
 const struct pd_analyzer pd_analyzers[] = {
 	{ "structure", pd_an_structure },
@@ -12,7 +13,9 @@ const struct pd_analyzer pd_analyzers[] = {
 	{ "route", pd_an_route },
 	{ "auth", pd_an_auth },
 	{ "links", pd_an_links },
+	{ "intel", pd_an_intel },
 	{ "content", pd_an_content },
+	{ "brand", pd_an_brand },
 };
 const unsigned pd_nanalyzers = sizeof pd_analyzers / sizeof pd_analyzers[0];
 
@@ -77,6 +80,7 @@ int pd_analyze(const struct pd_ctx *ctx, struct pd_arena *arena, const char *dat
 	*out = r;
 	if (parse_only)
 		return 0;
+	pd_intel_annotate(ctx, m); /* IP facts on hops and IP links (net/intel.c) */
 	for (unsigned i = 0; i < pd_nanalyzers; i++) {
 		pd_report_status(r, pd_analyzers[i].name, "ok");
 		pd_analyzers[i].run(ctx, m, r);

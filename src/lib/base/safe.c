@@ -188,7 +188,8 @@ char *pd_defang_text(struct pd_arena *a, const char *s)
 	size_t i = 0;
 	while (i < n) {
 		size_t j = i;
-		while (j < n && s[j] != ' ' && s[j] != ',' && s[j] != '(' && s[j] != ')' && s[j] != '"')
+		while (j < n && s[j] != ' ' && s[j] != ',' && s[j] != '(' && s[j] != ')' && s[j] != '"' &&
+		       s[j] != '[' && s[j] != ']' && s[j] != ';')
 			j++;
 		if (j > i) {
 			const char *t = s + i;

@@ -47,6 +47,11 @@ struct pd_hop {
 	int64_t time;           /* seconds since epoch (UTC) when PD_HOP_HAS_DATE */
 	int tz_minutes;         /* time-zone offset of date_raw, minutes east of UTC */
 	unsigned flags;
+	/* IP intelligence (net/intel.c, offline databases); 0 / "" unknown */
+	uint32_t asn;           /* AS number of ip */
+	const char *as_org;     /* AS organisation */
+	const char *country;    /* ISO 3166-1 alpha-2 */
+	const char *city;       /* approximate */
 };
 
 /* ---- Authentication results ---------------------------------------- */
@@ -137,6 +142,16 @@ struct pd_url {
 	const char *domain;     /* registrable domain (PSL), "" for IPs / unknown */
 	const char *path;       /* path+query+fragment as written */
 	bool host_is_ip;
+	/* IP intelligence for IP-literal hosts (net/intel.c); 0 / "" unknown */
+	uint32_t ip_asn;
+	const char *ip_org, *ip_country, *ip_city;
+	/* link forensics (net/linkdata.c, pd_url_enrich) */
+	const char *userinfo;   /* text before '@' in the authority, "" if none */
+	int port;               /* explicit port, -1 if none */
+	unsigned flags;         /* enum pd_url_flag (net/url.h) */
+	const char *lookalike_of; /* protected domain this host imitates, "" if none */
+	const char *via;        /* for an unwrapped layer: the rewriter that held it, "" otherwise */
+	const struct pd_url *inner; /* the URL this one wraps (SafeLinks, url=...), NULL if none */
 };
 
 /* ---- anomalies ------------------------------------------------------ */

@@ -22,6 +22,7 @@
 #include "mail/received.h"
 #include "mail/urlscan.h"
 #include "net/domain.h"
+#include "net/linkdata.h"
 
 struct pstate {
 	const struct pd_ctx *ctx;
@@ -363,6 +364,8 @@ static void add_url(struct pstate *st, const char *raw, size_t n, enum pd_link_o
 	u->domain = u->host_is_ip ? "" : pd_domain_registrable(st->a, st->ctx->psl, u->host);
 	u->path = up.rest;
 	(void)up.userinfo;
+	/* the one URL parser, rewriter unwrapping, host classes (net/linkdata.c) */
+	pd_url_enrich(st->ctx, st->a, u);
 }
 
 static int on_text_url(void *ud, const char *p, size_t n)

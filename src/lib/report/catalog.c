@@ -12,7 +12,7 @@ const struct pd_catalog_entry pd_catalog[PD_F_COUNT] = {
 };
 
 static const char *const group_names[PD_G_COUNT] = {
-	"sender", "route", "auth", "link", "content", "attachment", "mime",
+	"sender", "route", "auth", "link", "content", "attachment", "mime", "brand",
 };
 
 const char *pd_group_name(enum pd_group g)

@@ -14,6 +14,7 @@
 #include "ctx.h"
 #include "pd-config.h"
 #include "report/report.h"
+#include "report/render_links.h"
 
 static void add_s(json_object *o, const char *k, const char *v)
 {
@@ -73,6 +74,42 @@ static const char *origin_name(enum pd_link_origin o)
 	return "?";
 }
 
+/* The brand the mail claims to be: where, its official domains, and what
+ * contradicts the claim (the detail of each brand finding). */
+static json_object *brand_obj(const struct pd_brand_claim *bc)
+{
+	if (!bc)
+		return NULL;
+	json_object *o = json_object_new_object();
+	add_s(o, "id", bc->id);
+	add_s(o, "name", bc->name);
+	add_s(o, "name_ja", bc->name_ja);
+	json_object *cl = json_object_new_array();
+	for (unsigned i = 0; i < bc->nsites; i++) {
+		json_object *x = json_object_new_object();
+		add_s(x, "site", bc->sites[i].site);
+		add_s(x, "where", bc->sites[i].where);
+		add_s(x, "value", bc->sites[i].value);
+		json_object_array_add(cl, x);
+	}
+	json_object_object_add(o, "claimed_in", cl);
+	json_object *dm = json_object_new_array();
+	for (unsigned i = 0; i < bc->ndomains; i++)
+		json_object_array_add(dm, json_object_new_string(bc->domains[i]));
+	json_object_object_add(o, "official_domains", dm);
+	json_object_object_add(o, "verified", json_object_new_boolean(bc->verified));
+	json_object *ct = json_object_new_array();
+	for (unsigned i = 0; i < bc->ncontra; i++) {
+		json_object *x = json_object_new_object();
+		add_s(x, "finding", bc->contra[i].finding);
+		add_s(x, "en", bc->contra[i].en);
+		add_s(x, "ja", bc->contra[i].ja);
+		json_object_array_add(ct, x);
+	}
+	json_object_object_add(o, "contradicted_by", ct);
+	return o;
+}
+
 static json_object *findings(struct pd_arena *a, const struct pd_report *r)
 {
 	json_object *arr = json_object_new_array();
@@ -130,6 +167,19 @@ static json_object *message(struct pd_arena *a, const struct pd_msg *m)
 	return o;
 }
 
+/* IP facts from the offline databases (net/intel.c), or null. */
+static json_object *network(uint32_t asn, const char *org, const char *country, const char *city)
+{
+	if (!asn && !(country && *country) && !(city && *city))
+		return NULL;
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "asn", asn ? json_object_new_int64(asn) : NULL);
+	add_s(o, "org", org);
+	add_s(o, "country", country);
+	add_s(o, "city_approximate", city);
+	return o;
+}
+
 static json_object *route(struct pd_arena *a, const struct pd_msg *m)
 {
 	json_object *o = json_object_new_object();
@@ -142,6 +192,7 @@ static json_object *route(struct pd_arena *a, const struct pd_msg *m)
 		add_s(x, "rdns", h->rdns);
 		add_s(x, "ip", h->ip);
 		add_s(x, "ip_defanged", *h->ip ? pd_defang_host(a, h->ip) : "");
+		json_object_object_add(x, "network", network(h->asn, h->as_org, h->country, h->city));
 		add_s(x, "by", h->by);
 		add_s(x, "with", h->with);
 		add_s(x, "id", h->id);
@@ -160,6 +211,7 @@ static json_object *route(struct pd_arena *a, const struct pd_msg *m)
 		json_object_object_add(or, "hop", json_object_new_int(m->origin_hop + 1));
 		add_s(or, "ip", h->ip);
 		add_s(or, "ip_defanged", pd_defang_host(a, h->ip));
+		json_object_object_add(or, "network", network(h->asn, h->as_org, h->country, h->city));
 		add_s(or, "rdns", h->rdns);
 		add_s(or, "helo", h->helo);
 		add_s(or, "reason", m->origin_reason);
@@ -221,6 +273,9 @@ static json_object *links(struct pd_arena *a, const struct pd_msg *m)
 		add_s(o, "host_unicode", u->host_unicode);
 		add_s(o, "domain", u->domain);
 		json_object_object_add(o, "host_is_ip", json_object_new_boolean(u->host_is_ip));
+		pd_json_link_forensics(a, o, u);
+		if (u->host_is_ip)
+			json_object_object_add(o, "network", network(u->ip_asn, u->ip_org, u->ip_country, u->ip_city));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -282,6 +337,7 @@ const char *pd_render_json(const struct pd_ctx *ctx, struct pd_arena *a, const s
 	add_num(root, "score", r->score);
 	add_s(root, "category", pd_category_name(r->category));
 	json_object_object_add(root, "partial", json_object_new_boolean(r->partial));
+	json_object_object_add(root, "brand", brand_obj(r->brand)); /* brand.c; null if none claimed */
 	json_object_object_add(root, "findings", findings(a, r));
 	json_object_object_add(root, "message", message(a, m));
 	json_object_object_add(root, "route", route(a, m));
@@ -302,6 +358,8 @@ const char *pd_render_json(const struct pd_ctx *ctx, struct pd_arena *a, const s
 	add_s(tool, "version", PD_VERSION);
 	add_s(tool, "psl", ctx->psl_source ? ctx->psl_source : "");
 	add_s(tool, "freemail", ctx->freemail_source ? ctx->freemail_source : "not installed");
+	add_s(tool, "ip_data", ctx->intel.ipdb_source ? ctx->intel.ipdb_source : "not installed");
+	add_s(tool, "feeds", ctx->intel.feeds ? pd_feeds_summary(ctx->intel.feeds) : "none");
 	json_object_object_add(root, "tool", tool);
 	return serialise(a, root, pretty);
 }

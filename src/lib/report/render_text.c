@@ -12,6 +12,7 @@
 #include "base/text.h"
 #include "ctx.h"
 #include "report/report.h"
+#include "report/render_links.h"
 
 enum lbl {
 	L_VERDICT, L_SCORE, L_SUBJECT, L_FROM, L_TO, L_WHY, L_EVIDENCE, L_SENDER, L_REPLYTO,
@@ -41,6 +42,7 @@ struct out {
 	struct pd_arena *a;
 	enum pd_lang lang;
 	unsigned flags;
+	const char *ipdb_source; /* where AS / country facts come from (net/intel.c) */
 };
 
 static const char *L(const struct out *o, enum lbl l)
@@ -188,6 +190,20 @@ static void sender(struct out *o, const struct pd_msg *m)
 		putf(o, "  %s%s\n", pad(o, L(o, L_DATE), o->lang == PD_LANG_JA ? 20 : 13), safe(o, m->date_raw));
 }
 
+/* "AS16509 Amazon.com, Inc., JP, Tokyo (approximate)" or "" (net/intel.c). */
+static const char *network(struct out *o, uint32_t asn, const char *org, const char *country, const char *city)
+{
+	if (!asn && !(country && *country))
+		return "";
+	bool ja = o->lang == PD_LANG_JA;
+	const char *s = asn ? pd_arena_printf(o->a, "AS%u%s%s", asn, org && *org ? " " : "", org ? safe(o, org) : "") : "";
+	if (country && *country)
+		s = pd_arena_printf(o->a, "%s%s%s", s, *s ? ", " : "", safe(o, country));
+	if (city && *city)
+		s = pd_arena_printf(o->a, "%s, %s%s", s, safe(o, city), ja ? "（おおよその位置）" : " (approximate)");
+	return s;
+}
+
 static void route(struct out *o, const struct pd_msg *m)
 {
 	section(o, L(o, L_ROUTE));
@@ -206,6 +222,9 @@ static void route(struct out *o, const struct pd_msg *m)
 		if (*h->rdns || *h->ip)
 			putf(o, " (%s%s%s)", *h->rdns ? host(o, h->rdns) : "", *h->rdns && *h->ip ? " " : "",
 			     *h->ip ? pd_arena_printf(o->a, "[%s]", host(o, h->ip)) : "");
+		const char *net = network(o, h->asn, h->as_org, h->country, h->city);
+		if (*net)
+			putf(o, "\n       %s", net);
 		putf(o, "\n       by %s", *h->by ? host(o, h->by) : "-");
 		if (*h->with)
 			putf(o, " with %s", safe(o, h->with));
@@ -221,7 +240,15 @@ static void route(struct out *o, const struct pd_msg *m)
 		if (*h->helo)
 			putf(o, ", HELO %s", host(o, h->helo));
 		putf(o, " — Received #%d\n", m->origin_hop + 1);
+		const char *net = network(o, h->asn, h->as_org, h->country, h->city);
+		if (*net)
+			putf(o, "  %s%s\n", o->lang == PD_LANG_JA ? "送信元ネットワーク: " : "Origin network: ", net);
 	}
+	bool any_net = false;
+	for (unsigned i = 0; i < m->nhops; i++)
+		any_net = any_net || m->hops[i].asn || (m->hops[i].country && *m->hops[i].country);
+	if (any_net && o->ipdb_source)
+		putf(o, "  (%s%s)\n", o->lang == PD_LANG_JA ? "IP データ: " : "IP data: ", safe(o, o->ipdb_source));
 }
 
 static void auth(struct out *o, const struct pd_report *r, const struct pd_msg *m)
@@ -268,7 +295,7 @@ static const char *origin_name(enum pd_link_origin o)
 	return "?";
 }
 
-static void links(struct out *o, const struct pd_msg *m)
+static void links(struct out *o, const struct pd_report *r, const struct pd_msg *m)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < m->nurls; i++)
@@ -279,8 +306,10 @@ static void links(struct out *o, const struct pd_msg *m)
 		putf(o, "  %s\n", L(o, L_NONE));
 		return;
 	}
-	unsigned shown = 0;
-	for (unsigned i = 0; i < m->nurls; i++) {
+	unsigned shown = 0, *order = NULL;
+	pd_links_worst_first(o->a, r, &order); /* the worst first (render_links.c) */
+	for (unsigned j = 0; j < m->nurls; j++) {
+		unsigned i = order[j];
 		const struct pd_url *u = &m->urls[i];
 		if (u->origin == PD_LINK_HTML_IMG)
 			continue;
@@ -295,6 +324,14 @@ static void links(struct out *o, const struct pd_msg *m)
 			putf(o, "      host %s, domain %s\n", host(o, u->host), host(o, u->domain));
 		if (*u->host_unicode)
 			putf(o, "      IDN %s\n", host(o, u->host_unicode));
+		unsigned depth = 0;
+		for (const struct pd_url *L = u->inner; L && depth < 4; L = L->inner, depth++)
+			putf(o, "      -> %s  [%s]\n", url(o, L->raw), ftext(o, L->via));
+		if (u->host_is_ip && u->ip_org) {
+			const char *net = network(o, u->ip_asn, u->ip_org, u->ip_country, u->ip_city);
+			if (*net)
+				putf(o, "      %s\n", net);
+		}
 	}
 }
 
@@ -346,6 +383,7 @@ const char *pd_render_text(const struct pd_ctx *ctx, struct pd_arena *a, const s
 	o.a = a;
 	o.lang = lang;
 	o.flags = flags;
+	o.ipdb_source = ctx && ctx->intel.ipdb ? ctx->intel.ipdb_source : NULL;
 	pd_buf_init(&o.b, a, 4u << 20);
 	const struct pd_msg *m = r->msg;
 	const char *vcol = r->verdict == PD_VERDICT_PHISHING ? "\033[1;31m"
@@ -361,6 +399,15 @@ const char *pd_render_text(const struct pd_ctx *ctx, struct pd_arena *a, const s
 	put(&o, ")\n");
 	putf(&o, "  %s%s\n", pad(&o, L(&o, L_SUBJECT), 10), *m->subject ? safe(&o, m->subject) : "-");
 	putf(&o, "  %s%s\n", pad(&o, L(&o, L_FROM), 10), addr_line(&o, &m->from));
+	if (r->brand) /* brand.c: the claimed brand, where, and whether it holds */
+		putf(&o, "  %s%s (%s)%s\n", pad(&o, lang == PD_LANG_JA ? "ブランド" : "Brand", 10),
+		     safe(&o, lang == PD_LANG_JA ? r->brand->name_ja : r->brand->name),
+		     r->brand->nsites ? r->brand->sites[0].site : "",
+		     r->brand->verified ? (lang == PD_LANG_JA ? " — 認証済みの正規ドメインから送信"
+		                                              : " — sent from its own, authenticated domain")
+		     : r->brand->ncontra ? pd_arena_printf(o.a, lang == PD_LANG_JA ? " — 矛盾 %u 件（下記）"
+		                                                                   : " — %u contradictions (below)", r->brand->ncontra)
+		     : "");
 	if (*m->recipient_addr)
 		putf(&o, "  %s%s\n", pad(&o, L(&o, L_TO), 10), safe(&o, m->recipient_addr));
 	if (m->forwarded)
@@ -371,7 +418,7 @@ const char *pd_render_text(const struct pd_ctx *ctx, struct pd_arena *a, const s
 	sender(&o, m);
 	route(&o, m);
 	auth(&o, r, m);
-	links(&o, m);
+	links(&o, r, m);
 	attachments(&o, m);
 	advice(&o, r);
 	(void)ctx;

@@ -102,12 +102,24 @@ static enum pd_category categorise(const struct pd_report *r)
 		PD_F_ATTACH_MACRO_DOCUMENT };
 	static const enum pd_fid cred[] = { PD_F_CONTENT_PASSWORD_FIELD, PD_F_CONTENT_HTML_FORM,
 		PD_F_ATTACH_HTML, PD_F_LINK_RECIPIENT_IN_URL, PD_F_LINK_TEXT_HREF_MISMATCH,
-		PD_F_LINK_SENDER_DOMAIN_IN_PATH, PD_F_LINK_USERINFO, PD_F_CONTENT_LURE_CREDENTIALS };
+		PD_F_LINK_SENDER_DOMAIN_IN_PATH, PD_F_LINK_USERINFO, PD_F_CONTENT_LURE_CREDENTIALS,
+		PD_F_BRAND_LINKS_ELSEWHERE };
 	static const enum pd_fid spoof[] = { PD_F_AUTH_DMARC_FAIL, PD_F_AUTH_SPF_FAIL,
-		PD_F_ROUTE_ORIGIN_CLOUD, PD_F_ROUTE_HELO_LOOPBACK, PD_F_SENDER_DISPLAY_NAME_ADDRESS };
+		PD_F_ROUTE_ORIGIN_CLOUD, PD_F_ROUTE_HELO_LOOPBACK, PD_F_SENDER_DISPLAY_NAME_ADDRESS,
+		PD_F_BRAND_SPOOFED_OWN_DOMAIN, PD_F_BRAND_FROM_NOT_BRAND, PD_F_BRAND_LOOKALIKE_SENDER };
+	bool no_links = r->msg && r->msg->nurls == 0;
 	if (has_any(r, malware, sizeof malware / sizeof *malware))
 		return PD_CAT_MALWARE;
+	/* an executive asking for money, or a transfer request without links */
+	if (pd_report_has(r, PD_F_BRAND_BEC_EXECUTIVE) ||
+	    (no_links && pd_report_has(r, PD_F_CONTENT_LURE_BEC)))
+		return PD_CAT_BEC;
 	if (has_any(r, cred, sizeof cred / sizeof *cred))
+		return PD_CAT_CREDENTIAL;
+	/* winnings and rewards without a credential trap: a scam */
+	if (pd_report_has(r, PD_F_CONTENT_LURE_PRIZE) && !pd_report_has(r, PD_F_CONTENT_LURE_MAILBOX))
+		return PD_CAT_SCAM;
+	if (r->msg && r->msg->nurls > 0 && pd_report_has(r, PD_F_CONTENT_LURE_MAILBOX))
 		return PD_CAT_CREDENTIAL;
 	if (r->msg && r->msg->nurls > 0 && pd_report_has(r, PD_F_CONTENT_LURE_URGENCY))
 		return PD_CAT_CREDENTIAL;

@@ -19,7 +19,7 @@ enum pd_fid {
 };
 
 enum pd_group { PD_G_SENDER, PD_G_ROUTE, PD_G_AUTH, PD_G_LINK, PD_G_CONTENT,
-	PD_G_ATTACH, PD_G_MIME, PD_G_COUNT };
+	PD_G_ATTACH, PD_G_MIME, PD_G_BRAND, PD_G_COUNT };
 enum pd_severity { PD_SEV_INFO, PD_SEV_LOW, PD_SEV_MEDIUM, PD_SEV_HIGH };
 
 struct pd_catalog_entry {
@@ -61,6 +61,22 @@ struct pd_analyzer_status {
 enum pd_category { PD_CAT_NONE = 0, PD_CAT_CREDENTIAL, PD_CAT_BEC, PD_CAT_SCAM,
 	PD_CAT_MALWARE, PD_CAT_SPOOFING, PD_CAT_SUSPICIOUS_OTHER };
 
+/* The brand the mail claims to be (analyzers/brand.c): the report header
+ * line and the JSON "brand" object.  Strings live in the arena or the
+ * context. */
+#define PD_BRAND_MAX_SITES 10
+#define PD_BRAND_MAX_CONTRA 8
+struct pd_brand_claim {
+	const char *id, *name, *name_ja;
+	char *const *domains;   /* official domains (context-owned) */
+	unsigned ndomains;
+	struct { const char *site, *where, *value; } sites[PD_BRAND_MAX_SITES];
+	unsigned nsites;        /* where the brand is claimed */
+	struct { const char *finding, *en, *ja; } contra[PD_BRAND_MAX_CONTRA];
+	unsigned ncontra;       /* what contradicts the claim */
+	bool verified;          /* From is the brand's domain and authenticated */
+};
+
 struct pd_report {
 	const struct pd_ctx *ctx;
 	struct pd_msg *msg;
@@ -74,6 +90,7 @@ struct pd_report {
 	enum pd_category category;
 	bool partial;
 	bool parse_only;
+	const struct pd_brand_claim *brand; /* NULL: no brand claimed (brand.c) */
 };
 
 /* Add a finding.  where/value are copied into the arena (value sanitised
