@@ -68,6 +68,9 @@ static int weights_line(void *ud, unsigned line, char **f, unsigned nf, char *eb
 		return -1;
 	}
 	*eq = '\0';
+	char *hash = strchr(eq + 1, '#'); /* a trailing comment */
+	if (hash)
+		*hash = '\0';
 	char *name = g_strstrip(f[0]);
 	char *val = g_strstrip(eq + 1);
 	char *end;
