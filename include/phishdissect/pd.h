@@ -35,12 +35,14 @@ struct pd_limits {
 	unsigned max_urls;          /* URLs kept */
 	unsigned max_html_nodes;    /* HTML elements visited per part */
 	unsigned max_attachments;   /* attachments listed */
+	unsigned max_time_ms;       /* wall time per message, checked between MIME parts
+	                             * and between analyzers; 0 = none (docs/SECURITY.md) */
 };
 #define PD_LIMITS_INIT { \
 	.max_message_bytes = 64u << 20, .max_header_bytes = 64u << 10, \
 	.max_headers = 2000, .max_mime_depth = 16, .max_parts = 500, \
 	.max_text_bytes = 4u << 20, .max_hops = 64, .max_urls = 2000, \
-	.max_html_nodes = 200000, .max_attachments = 200 }
+	.max_html_nodes = 200000, .max_attachments = 200, .max_time_ms = 10000 }
 
 struct pd_options {
 	const char *data_dir;       /* NULL: search the default places */

@@ -91,7 +91,7 @@ static const struct limit_def limit_defs[] = {
 	LIMIT(message_bytes, true), LIMIT(header_bytes, true), LIMIT(headers, false),
 	LIMIT(mime_depth, false),   LIMIT(parts, false),       LIMIT(text_bytes, true),
 	LIMIT(hops, false),         LIMIT(urls, false),        LIMIT(html_nodes, false),
-	LIMIT(attachments, false),
+	LIMIT(attachments, false),  LIMIT(time_ms, false),
 };
 #define N_LIMITS (sizeof limit_defs / sizeof limit_defs[0])
 

@@ -70,6 +70,10 @@ int pd_analyze(const struct pd_ctx *ctx, struct pd_arena *arena, const char *dat
 {
 	struct pd_msg *m = NULL;
 	*out = NULL;
+	/* the time limit: checked by the parser between MIME parts and here
+	 * between analyzers (structure always runs: it reports the limits) */
+	unsigned max_ms = ctx->opt.limits.max_time_ms;
+	gint64 deadline = max_ms ? g_get_monotonic_time() + (gint64)max_ms * 1000 : 0;
 	if (pd_msg_parse(ctx, arena, data, len, source, &m, err) < 0)
 		return -1;
 	struct pd_report *r = pd_arena_alloc(arena, sizeof *r);
@@ -82,6 +86,13 @@ int pd_analyze(const struct pd_ctx *ctx, struct pd_arena *arena, const char *dat
 		return 0;
 	pd_intel_annotate(ctx, m); /* IP facts on hops and IP links (net/intel.c) */
 	for (unsigned i = 0; i < pd_nanalyzers; i++) {
+		if (i > 0 && deadline && g_get_monotonic_time() >= deadline) {
+			pd_emitf(r, PD_F_MIME_LIMIT_REACHED, "time", "analysis stopped after %u ms", max_ms);
+			r->partial = true;
+			for (; i < pd_nanalyzers; i++)
+				pd_report_status(r, pd_analyzers[i].name, "skipped: time limit");
+			break;
+		}
 		pd_report_status(r, pd_analyzers[i].name, "ok");
 		pd_analyzers[i].run(ctx, m, r);
 	}

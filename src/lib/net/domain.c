@@ -62,8 +62,13 @@ const char *pd_host_normalize(struct pd_arena *a, const char *host, size_t n,
 {
 	if (unicode)
 		*unicode = "";
-	if (n > HOST_MAX)
+	if (n > HOST_MAX) {
 		n = HOST_MAX;
+		/* never inside a UTF-8 sequence: model strings are valid UTF-8
+		 * (found by fuzz_msg, fuzz/regressions/msg/host-cut-utf8) */
+		while (n > 0 && ((unsigned char)host[n] & 0xC0) == 0x80)
+			n--;
+	}
 	char *low = pd_ascii_lower(a, host, n);
 	while (n && low[n - 1] == '.')
 		low[--n] = '\0';
@@ -74,7 +79,7 @@ const char *pd_host_normalize(struct pd_arena *a, const char *host, size_t n,
 	if (ascii && !strstr(low, "xn--"))
 		return low;
 	if (!pd_utf8_valid(low, n))
-		return low;
+		return pd_utf8_sanitize(a, low, n, NULL);
 	if (ascii) {
 		/* A-label given: compute the U-label for display */
 		char *u8 = NULL;

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "base/safe.h"
 #include "base/text.h"
 #include "data/datafile.h"
 #include "mail/received.h"
@@ -91,13 +92,18 @@ static void skip(struct ld *l, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *why = g_strdup_vprintf(fmt, ap);
+	char *raw = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	/* the reason quotes the feed line, and anyone can submit a URL to a
+	 * public feed: valid UTF-8 with controls shown as markers, since
+	 * "phishdissect feeds" prints it (found by fuzz_feeds,
+	 * fuzz/regressions/feeds/error-invalid-utf8) */
+	const char *why = pd_term_safe(l->a, raw, strlen(raw), 0);
 	if (l->line)
 		g_ptr_array_add(l->fd->errors, g_strdup_printf("%s:%u: %s", l->file, l->line, why));
 	else
 		g_ptr_array_add(l->fd->errors, g_strdup_printf("%s: %s", l->file, why));
-	g_free(why);
+	g_free(raw);
 }
 
 static void idx_init(struct idx *x)
