@@ -33,6 +33,9 @@ void pd_an_intel(const struct pd_ctx *, const struct pd_msg *, struct pd_report 
 const char *pd_where_header(struct pd_report *r, const struct pd_msg *m, const char *name);
 const char *pd_where_hop(struct pd_report *r, const struct pd_msg *m, unsigned hop);
 const char *pd_where_part(struct pd_report *r, const struct pd_msg *m, unsigned part);
+/* Registrable domain of a domain or of an address's domain (lower-cased;
+ * the name itself when the PSL has none, "" for empty input). */
+const char *pd_registrable_of(struct pd_report *r, const char *domain_or_addr);
 /* Registrable domain of the From address ("" if none). */
 const char *pd_from_domain(struct pd_report *r, const struct pd_msg *m);
 /* Classify a reverse-DNS name with data/rdns.txt; NULL if no rule matches. */

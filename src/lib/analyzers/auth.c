@@ -15,17 +15,6 @@
 #include "mail/parse.h"
 #include "net/domain.h"
 
-static const char *reg(struct pd_report *r, const char *d)
-{
-	if (!d || !*d)
-		return "";
-	const char *at = strrchr(d, '@');
-	if (at)
-		d = at + 1;
-	char *low = pd_ascii_lower(r->arena, d, strlen(d));
-	const char *g = pd_domain_registrable(r->arena, r->ctx->psl, low);
-	return *g ? g : low;
-}
 
 static const char *trusted_id(const struct pd_ctx *ctx, const struct pd_msg *m)
 {
@@ -57,7 +46,7 @@ static void spf_finding(struct pd_report *r, const struct pd_msg *m, const struc
 		mf = pd_auth_prop(me, "smtp", "helo");
 	/* SPF speaks for the envelope domain: it matters for the From domain
 	 * when they are the same (or the envelope is unknown) */
-	if (mf && *fromreg && strcmp(reg(r, mf), fromreg) != 0)
+	if (mf && *fromreg && strcmp(pd_registrable_of(r, mf), fromreg) != 0)
 		return;
 	enum pd_fid id = strcmp(me->result, "fail") == 0 ? PD_F_AUTH_SPF_FAIL
 	               : strcmp(me->result, "softfail") == 0 ? PD_F_AUTH_SPF_SOFTFAIL : PD_F_COUNT;
@@ -89,7 +78,7 @@ void pd_an_auth(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_repo
 					dmarc_from = hf ? hf : m->from.domain;
 				} else if (strcmp(me->result, "pass") == 0) {
 					const char *hf = pd_auth_prop(me, "header", "from");
-					if (!hf || !*fromreg || strcmp(reg(r, hf), fromreg) == 0)
+					if (!hf || !*fromreg || strcmp(pd_registrable_of(r, hf), fromreg) == 0)
 						aligned = true;
 				}
 			} else if (strcmp(me->method, "spf") == 0) {
@@ -103,7 +92,7 @@ void pd_an_auth(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_repo
 					dkim_fail = ar;
 					dkim_fail_d = d ? d : "?";
 				} else if (strcmp(me->result, "pass") == 0 && d) {
-					if (*fromreg && strcmp(reg(r, d), fromreg) == 0)
+					if (*fromreg && strcmp(pd_registrable_of(r, d), fromreg) == 0)
 						aligned = true;
 					else {
 						dkim_pass_other = true;

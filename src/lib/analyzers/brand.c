@@ -275,17 +275,6 @@ static void scan_footers(struct st *st, const char *t, size_t n, const char *whe
 
 /* ---- authentication and origin ---- */
 
-static const char *reg(struct pd_report *r, const char *d)
-{
-	if (!d || !*d)
-		return "";
-	const char *at = strrchr(d, '@');
-	if (at)
-		d = at + 1;
-	char *low = pd_ascii_lower(r->arena, d, strlen(d));
-	const char *g = pd_domain_registrable(r->arena, r->ctx->psl, low);
-	return *g ? g : low;
-}
 
 struct auth_view {
 	bool aligned, dmarc_fail, spf_fail, any;
@@ -309,7 +298,7 @@ static void auth_view(const struct pd_ctx *ctx, const struct pd_msg *m, struct p
 			av->any = true;
 			if (strcmp(me->method, "dmarc") == 0) {
 				const char *hf = pd_auth_prop(me, "header", "from");
-				bool ours = !hf || strcmp(reg(r, hf), fromreg) == 0;
+				bool ours = !hf || strcmp(pd_registrable_of(r, hf), fromreg) == 0;
 				if (ours && strcmp(me->result, "pass") == 0)
 					av->aligned = true;
 				else if (ours && strcmp(me->result, "fail") == 0) {
@@ -320,11 +309,11 @@ static void auth_view(const struct pd_ctx *ctx, const struct pd_msg *m, struct p
 				const char *d = pd_auth_prop(me, "header", "d");
 				if (!d)
 					d = pd_auth_prop(me, "header", "i");
-				if (d && strcmp(reg(r, d), fromreg) == 0)
+				if (d && strcmp(pd_registrable_of(r, d), fromreg) == 0)
 					av->aligned = true;
 			} else if (strcmp(me->method, "spf") == 0 && strcmp(me->result, "fail") == 0) {
 				const char *mf = pd_auth_prop(me, "smtp", "mailfrom");
-				if (!mf || strcmp(reg(r, mf), fromreg) == 0) {
+				if (!mf || strcmp(pd_registrable_of(r, mf), fromreg) == 0) {
 					av->spf_fail = true;
 					if (!av->fail_text)
 						av->fail_text = "spf=fail";
@@ -435,7 +424,7 @@ static unsigned edit_distance(const char *a, const char *b)
 /* Is fromreg a look-alike of the recipient's own registrable domain? */
 static bool imitates_recipient(struct pd_report *r, const struct pd_msg *m, const char *fromreg)
 {
-	const char *rr = reg(r, m->recipient_domain);
+	const char *rr = pd_registrable_of(r, m->recipient_domain);
 	if (!*rr || !*fromreg || strcmp(rr, fromreg) == 0)
 		return false;
 	const char *rd = strchr(rr, '.'), *fd = strchr(fromreg, '.');
@@ -470,7 +459,7 @@ static void check_bec(const struct pd_ctx *ctx, const struct pd_msg *m, struct p
 	if (!ask)
 		return;
 	const char *how = NULL;
-	const char *rtreg = m->reply_to.valid ? reg(r, m->reply_to.domain) : "";
+	const char *rtreg = m->reply_to.valid ? pd_registrable_of(r, m->reply_to.domain) : "";
 	if (pd_is_freemail(ctx, m->from.domain))
 		how = pd_arena_printf(a, "free-mail %s", m->from.domain);
 	else if (*rtreg && strcmp(rtreg, fromreg) != 0 && pd_is_freemail(ctx, m->reply_to.domain))

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "analyzers/analyzers.h"
+#include "base/text.h"
 #include "mail/parse.h"
 #include "net/domain.h"
 #include "net/intel.h"
@@ -40,6 +41,18 @@ const char *pd_where_part(struct pd_report *r, const struct pd_msg *m, unsigned 
 	if (part < m->nparts && *m->parts[part].path)
 		return pd_arena_printf(r->arena, "part %s", m->parts[part].path);
 	return "body";
+}
+
+const char *pd_registrable_of(struct pd_report *r, const char *d)
+{
+	if (!d || !*d)
+		return "";
+	const char *at = strrchr(d, '@');
+	if (at)
+		d = at + 1;
+	char *low = pd_ascii_lower(r->arena, d, strlen(d));
+	const char *g = pd_domain_registrable(r->arena, r->ctx->psl, low);
+	return *g ? g : low;
 }
 
 const char *pd_from_domain(struct pd_report *r, const struct pd_msg *m)

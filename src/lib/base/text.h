@@ -18,6 +18,8 @@ static inline bool pd_isalpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A
 static inline bool pd_isalnum(int c) { return pd_isdigit(c) || pd_isalpha(c); }
 static inline bool pd_isxdigit(int c) { return pd_isdigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 static inline bool pd_isspace(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+/* Value of an ASCII hex digit, or -1. */
+static inline int pd_hexval(int c) { return pd_isdigit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1; }
 static inline int pd_tolower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 static inline int pd_toupper(int c) { return (c >= 'a' && c <= 'z') ? c - 32 : c; }
 

@@ -1070,16 +1070,6 @@ static int b64val(unsigned c)
 	return -1;
 }
 
-static int hexval(unsigned c)
-{
-	if (c >= '0' && c <= '9')
-		return (int)(c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (int)(c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (int)(c - 'A' + 10);
-	return -1;
-}
 
 /* Lenient base64: skips junk, '=' ends a quantum (concatenated blobs),
  * missing padding is fine.  Returns bytes written to d (<= n). */
@@ -1113,7 +1103,7 @@ static bool hex_escape(const unsigned char *s, size_t n, size_t i, unsigned char
 {
 	if (i + 2 >= n)
 		return false;
-	int h = hexval(s[i + 1]), l = hexval(s[i + 2]);
+	int h = pd_hexval(s[i + 1]), l = pd_hexval(s[i + 2]);
 	if (h < 0 || l < 0)
 		return false;
 	*v = (unsigned char)(h * 16 + l);

@@ -151,16 +151,6 @@ bool pd_looks_like_hostname(const char *s, size_t n)
 	return true;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 void pd_url_split(struct pd_arena *a, const char *url, size_t n, struct pd_url_parts *out)
 {
@@ -227,9 +217,9 @@ void pd_url_split(struct pd_arena *a, const char *url, size_t n, struct pd_url_p
 	char *h = pd_arena_alloc(a, he - hs + 1);
 	size_t hn = 0;
 	for (size_t k = hs; k < he; k++) {
-		if (url[k] == '%' && k + 2 < he && hexval((unsigned char)url[k + 1]) >= 0 &&
-		    hexval((unsigned char)url[k + 2]) >= 0) {
-			h[hn++] = (char)(hexval((unsigned char)url[k + 1]) * 16 + hexval((unsigned char)url[k + 2]));
+		if (url[k] == '%' && k + 2 < he && pd_hexval((unsigned char)url[k + 1]) >= 0 &&
+		    pd_hexval((unsigned char)url[k + 2]) >= 0) {
+			h[hn++] = (char)(pd_hexval((unsigned char)url[k + 1]) * 16 + pd_hexval((unsigned char)url[k + 2]));
 			k += 2;
 		} else {
 			h[hn++] = url[k];

@@ -33,25 +33,15 @@ const char *pd_url_flag_name(unsigned bit)
 	return bit < PD_URLF_COUNT ? flag_names[bit] : "?";
 }
 
-static int hexv(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 char *pd_url_pct_decode(struct pd_arena *a, const char *s, size_t n, size_t *out_n)
 {
 	char *o = pd_arena_alloc(a, n + 1);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexv((unsigned char)s[i + 1]) >= 0 &&
-		    hexv((unsigned char)s[i + 2]) >= 0) {
-			o[k++] = (char)(hexv((unsigned char)s[i + 1]) * 16 + hexv((unsigned char)s[i + 2]));
+		if (s[i] == '%' && i + 2 < n && pd_hexval((unsigned char)s[i + 1]) >= 0 &&
+		    pd_hexval((unsigned char)s[i + 2]) >= 0) {
+			o[k++] = (char)(pd_hexval((unsigned char)s[i + 1]) * 16 + pd_hexval((unsigned char)s[i + 2]));
 			i += 2;
 		} else {
 			o[k++] = s[i];
@@ -122,7 +112,7 @@ static long long ipv4_part(const char *p, size_t n, bool *odd)
 	}
 	long long v = 0;
 	for (size_t i = 0; i < n; i++) {
-		int d = hexv((unsigned char)p[i]);
+		int d = pd_hexval((unsigned char)p[i]);
 		if (d < 0 || (unsigned)d >= radix)
 			return -1;
 		v = v * radix + d;
