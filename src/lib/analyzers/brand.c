@@ -33,7 +33,7 @@
 #include "mail/parse.h"
 #include "net/domain.h"
 
-#define SCAN_MAX (32 * 1024)
+#define SCAN_MAX PD_TEXT_SCAN_MAX /* the part the parser folds */
 #define FOOTER_TAIL (16 * 1024)
 #define MAX_MATCH 64
 #define MAX_CAND 16
@@ -160,6 +160,10 @@ static bool on_alias(void *ud, unsigned id, size_t s, size_t e)
 /* Fold s[0..n) and report each alias match (the longest of overlapping
  * ones) through claim(); look-alike letters only count when mixed with
  * real ASCII letters in the same name. */
+static void scan_folded(struct st *st, const char *f, size_t fl, const struct pd_fold_marks *mkp,
+                        const char *orig, bool allow_short, enum site site, const char *where,
+                        const char *value);
+
 static void scan_text(struct st *st, const char *s, size_t n, bool allow_short, enum site site,
                       const char *where, const char *value)
 {
@@ -168,12 +172,23 @@ static void scan_text(struct st *st, const char *s, size_t n, bool allow_short, 
 	struct pd_fold_marks mk;
 	size_t fl;
 	const char *f = pd_fold(st->r->arena, s, n, &fl, &mk);
+	scan_folded(st, f, fl, &mk, value ? value : s, allow_short, site, where, value);
+}
+
+/* The same on text already folded (the parser folds every text part once). */
+static void scan_folded(struct st *st, const char *f, size_t fl, const struct pd_fold_marks *mkp,
+                        const char *orig, bool allow_short, enum site site, const char *where,
+                        const char *value)
+{
+	if (!fl || !st->bs->alias_ac)
+		return;
+	const struct pd_fold_marks mk = *mkp;
 	struct mscan ms;
 	ms.bs = st->bs;
 	ms.t = f;
 	ms.n = fl;
 	ms.allow_short = allow_short;
-	ms.orig = value ? value : s;
+	ms.orig = orig;
 	ms.nm = 0;
 	pd_ac_scan(st->bs->alias_ac, f, fl, on_alias, &ms);
 	for (unsigned i = 0; i < ms.nm; i++) {
@@ -450,9 +465,7 @@ static void check_bec(const struct pd_ctx *ctx, const struct pd_msg *m, struct p
 		return;
 	const char *ask = NULL;
 	if (*m->subject) {
-		size_t sn;
-		const char *ns = pd_nfkc(a, m->subject, strlen(m->subject), &sn);
-		ask = find_lex(ctx, a, ns, sn, "bec");
+		ask = find_lex(ctx, a, m->subject, strlen(m->subject), "bec");
 	}
 	for (unsigned i = 0; i < m->ntexts && !ask; i++)
 		ask = find_lex(ctx, a, m->texts[i].text, m->texts[i].len, "bec");
@@ -513,21 +526,16 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 			claim(st, bl[i], S_RETURN_PATH, pd_where_header(r, m, "Return-Path"), m->return_path.addr);
 	}
 	if (*m->subject) {
-		size_t sn;
-		const char *ns = pd_nfkc(r->arena, m->subject, strlen(m->subject), &sn);
-		scan_text(st, ns, sn, false, S_SUBJECT, pd_where_header(r, m, "Subject"), m->subject);
+		/* the parser made the subject NFKC already */
+		scan_text(st, m->subject, strlen(m->subject), false, S_SUBJECT, pd_where_header(r, m, "Subject"),
+		          m->subject);
 	}
 	for (unsigned i = 0; i < m->ntexts; i++) {
 		const struct pd_text_part *t = &m->texts[i];
 		const char *w = pd_where_part(r, m, t->part_index);
-		size_t n = t->len;
-		if (n > SCAN_MAX) {
-			n = SCAN_MAX;
-			while (n > 0 && ((unsigned char)t->text[n] & 0xC0) == 0x80)
-				n--;
-		}
 		bool att = (t->flags & PD_PART_ATTACHMENT) != 0;
-		scan_text(st, t->text, n, false, att ? S_ATTACH : S_BODY, w, NULL);
+		scan_folded(st, t->fold, t->fold_len, t->fold_marks, t->text, false, att ? S_ATTACH : S_BODY, w,
+		            NULL);
 		scan_footers(st, t->text, t->len, w);
 	}
 	for (unsigned i = 0; i < m->nanchors && i < 200; i++) {

@@ -15,7 +15,7 @@
 #include "base/text.h"
 #include "base/unicode.h"
 
-#define SCAN_MAX (32 * 1024)
+#define SCAN_MAX PD_TEXT_SCAN_MAX /* the part the parser folds */
 #define MAX_HITS 6
 
 struct hits {
@@ -81,17 +81,10 @@ static bool on_lexeme(void *ud, unsigned id, size_t s, size_t e)
 	return true;
 }
 
-/* Fold text[0..min(n, SCAN_MAX)) (cut on a character boundary) and scan it. */
-static void scan(const struct pd_ctx *ctx, struct pd_arena *a, const char *text, size_t n,
-                 const char *where, struct hits *h)
+/* Scan folded text with the lexicon automaton. */
+static void scan_folded(const struct pd_ctx *ctx, const char *f, size_t fl, const char *where,
+                        struct hits *h)
 {
-	if (n > SCAN_MAX) {
-		n = SCAN_MAX;
-		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-			n--;
-	}
-	size_t fl;
-	const char *f = pd_fold(a, text, n, &fl, NULL);
 	struct scan_ud u = { ctx, f, fl, where, h };
 	pd_ac_scan(ctx->lex_ac, f, fl, on_lexeme, &u);
 }
@@ -156,13 +149,14 @@ void pd_an_content(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_r
 	memset(h, 0, sizeof h);
 	const char *swhere = pd_where_header(r, m, "Subject");
 	if (*m->subject) {
-		size_t sn;
-		const char *ns = pd_nfkc(r->arena, m->subject, strlen(m->subject), &sn);
-		scan(ctx, r->arena, ns, sn, swhere, h);
+		/* the parser made the subject NFKC already */
+		size_t fl;
+		const char *f = pd_fold(r->arena, m->subject, strlen(m->subject), &fl, NULL);
+		scan_folded(ctx, f, fl, swhere, h);
 	}
 	for (unsigned i = 0; i < m->ntexts; i++) {
 		const struct pd_text_part *t = &m->texts[i];
-		scan(ctx, r->arena, t->text, t->len, pd_where_part(r, m, t->part_index), h);
+		scan_folded(ctx, t->fold, t->fold_len, pd_where_part(r, m, t->part_index), h);
 	}
 	for (size_t c = 0; c < NCATS; c++)
 		emit_hits(r, lure_cats[c].id, &h[c]);

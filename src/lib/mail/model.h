@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "base/fold.h"
 #include "phishdissect/pd.h"
 
 /* ---- addresses (From, Reply-To, ...) ------------------------------- */
@@ -110,11 +111,19 @@ enum pd_part_flags {
 	PD_PART_IN_FORWARDED = 1u << 6,
 };
 
+/* How much of each text part the phrase and brand matchers read. */
+#define PD_TEXT_SCAN_MAX (32 * 1024)
+
 struct pd_text_part {
 	unsigned part_index;    /* index in msg->parts */
 	const char *text;       /* decoded, UTF-8, NFKC-normalised; HTML turned into text */
 	size_t len;
 	unsigned flags;
+	/* base/fold.h form of text[0..PD_TEXT_SCAN_MAX) (cut on a character
+	 * boundary), made once for every matcher, with its marks */
+	const char *fold;
+	size_t fold_len;
+	struct pd_fold_marks *fold_marks;
 };
 
 struct pd_part {

@@ -12,6 +12,7 @@
 #include <gmime/gmime.h>
 #include <string.h>
 
+#include "base/fold.h"
 #include "base/safe.h"
 #include "base/text.h"
 #include "base/unicode.h"
@@ -424,6 +425,14 @@ static void add_text(struct pstate *st, unsigned part, const char *text, size_t 
 	t->text = norm;
 	t->len = nn;
 	t->flags = flags;
+	size_t fn = nn;
+	if (fn > PD_TEXT_SCAN_MAX) {
+		fn = PD_TEXT_SCAN_MAX;
+		while (fn > 0 && ((unsigned char)norm[fn] & 0xC0) == 0x80)
+			fn--;
+	}
+	t->fold_marks = pd_arena_alloc(st->a, sizeof *t->fold_marks);
+	t->fold = pd_fold(st->a, norm, fn, &t->fold_len, t->fold_marks);
 }
 
 static bool is_attachment(GMimeObject *obj, const char *filename)
