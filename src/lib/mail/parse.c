@@ -109,7 +109,10 @@ static void on_gmime_warning(gint64 offset, GMimeParserWarning code, const gchar
 	if (code == GMIME_WARN_UNENCODED_8BIT_HEADER || code == GMIME_WARN_DUPLICATED_HEADER)
 		return;
 	char where[48];
-	g_snprintf(where, sizeof where, "byte %" G_GINT64_FORMAT, offset);
+	if (offset >= 0)
+		g_snprintf(where, sizeof where, "byte %" G_GINT64_FORMAT, offset);
+	else /* GMime gives -1 when it has no position */
+		g_strlcpy(where, "message", sizeof where);
 	char *detail = item ? pd_arena_printf(st->a, "%s: %.120s", warn_name(code), item)
 	                    : pd_arena_strdup(st->a, warn_name(code));
 	size_t dn;

@@ -149,6 +149,55 @@ static void section(struct out *o, const char *title)
 	putf(o, "\n%s%s%s\n", color(o, "\033[1m"), title, color(o, "\033[0m"));
 }
 
+/* One part of a finding's "where" in Japanese.  The library writes
+ * "where" in a fixed English form (JSON keeps it, for machines):
+ * "Subject (line 13)", "Received #2 (line 6)", "link 1", "link 3
+ * (unwrapped 2)", "body", "links", "part 1.2", "byte 259", "headers".
+ * Anything else (a bare header name) is shown as it is. */
+static const char *where_part_ja(struct out *o, const char *w, size_t n)
+{
+	const char *t = pd_arena_strndup(o->a, w, n);
+	unsigned a, b;
+	int used = 0;
+	if (strcmp(t, "body") == 0)
+		return "本文";
+	if (strcmp(t, "links") == 0)
+		return "リンク全体";
+	if (strcmp(t, "headers") == 0)
+		return "ヘッダー";
+	if (strcmp(t, "message") == 0)
+		return "メール全体";
+	if (sscanf(t, "link %u (unwrapped %u)%n", &a, &b, &used) == 2 && (size_t)used == n)
+		return pd_arena_printf(o->a, "リンク %u（%u 段目の展開）", a, b);
+	if (sscanf(t, "link %u%n", &a, &used) == 1 && (size_t)used == n)
+		return pd_arena_printf(o->a, "リンク %u", a);
+	if (sscanf(t, "byte %u%n", &a, &used) == 1 && (size_t)used == n)
+		return pd_arena_printf(o->a, "%u バイト目", a);
+	if (strncmp(t, "part ", 5) == 0 && t[5] >= '0' && t[5] <= '9')
+		return pd_arena_printf(o->a, "パート %s", t + 5);
+	const char *l = strstr(t, " (line ");
+	if (l && sscanf(l, " (line %u)%n", &a, &used) == 1 && l + used == t + n)
+		return pd_arena_printf(o->a, "%.*s（%u 行目）", (int)(l - t), t, a);
+	return t;
+}
+
+/* "where", terminal-safe, in the report's language. */
+static const char *where(struct out *o, const char *w)
+{
+	if (o->lang != PD_LANG_JA || !*w)
+		return safe(o, w);
+	const char *res = "";
+	for (const char *p = w;;) {
+		const char *c = strstr(p, ", ");
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+		res = pd_arena_printf(o->a, "%s%s%s", res, *res ? "、" : "", where_part_ja(o, p, n));
+		if (!c)
+			break;
+		p = c + 2;
+	}
+	return safe(o, res);
+}
+
 static void why(struct out *o, const struct pd_report *r)
 {
 	section(o, L(o, L_WHY));
@@ -167,9 +216,9 @@ static void why(struct out *o, const struct pd_report *r)
 		const char *det = o->lang == PD_LANG_JA && *f->detail_ja ? f->detail_ja : f->detail;
 		if (*f->value || *det) {
 			putf(o, "      %s: %s%s%s  @ %s\n", L(o, L_EVIDENCE), v, *f->value && *det ? " — " : "",
-			     *det ? ftext(o, det) : "", safe(o, f->where));
+			     *det ? ftext(o, det) : "", where(o, f->where));
 		} else {
-			putf(o, "      @ %s\n", safe(o, f->where));
+			putf(o, "      @ %s\n", where(o, f->where));
 		}
 	}
 	if (!shown)
