@@ -1,7 +1,8 @@
 /* test_brand.c - brand impersonation and lure language (analyzers/brand.c,
  * content.c, data/brands.txt, data/lexicon/lure.txt): for each finding a
  * message that fires it and a near miss that must not; the claimed brand
- * and where; a legitimate twin that must stay clean; the matchers
+ * and where; a legitimate twin that must stay clean; disguised letters
+ * and platform senders (sender.c); the matchers
  * (Aho-Corasick, folding) on their own; --known-services.
  * Brand domains are the real official ones from data/brands.txt; all
  * other names are example.* and documentation IP ranges. */
@@ -114,6 +115,63 @@ static const struct tcase cases[] = {
 	{ "bec lure, English whole words", PD_F_CONTENT_LURE_BEC,
 	  RCV_OK "From: a@shop.example\nSubject: hello\n" HDRS "\nCan you do a wire transfer?\n",
 	  RCV_OK "From: a@shop.example\nSubject: hello\n" HDRS "\nThe wire transferred data fine.\n" },
+	/* lure wording in other languages (issue #7) */
+	{ "German urgency", PD_F_CONTENT_LURE_URGENCY,
+	  RCV_OK "From: a@shop.example\nSubject: Achtung: Ihr Konto wird in 2 Tagen gel\xc3\xb6scht\n" HDRS "\nbody\n",
+	  RCV_OK "From: a@shop.example\nSubject: Ihr Konto ist aktiv\n" HDRS "\nbody\n" },
+	{ "Portuguese credentials", PD_F_CONTENT_LURE_CREDENTIALS,
+	  RCV_OK "From: a@shop.example\nSubject: Aviso\n" HDRS "\nConfirme seus dados para continuar.\n",
+	  RCV_OK "From: a@shop.example\nSubject: Aviso\n" HDRS "\nObrigado pela sua compra.\n" },
+	{ "Dutch prize", PD_F_CONTENT_LURE_PRIZE,
+	  RCV_OK "From: a@shop.example\nSubject: Gefeliciteerd, je hebt gewonnen!\n" HDRS "\nbody\n",
+	  RCV_OK "From: a@shop.example\nSubject: Goedemorgen\n" HDRS "\nbody\n" },
+	{ "French delivery", PD_F_CONTENT_LURE_DELIVERY,
+	  RCV_OK "From: a@shop.example\nSubject: Votre colis est en attente\n" HDRS "\nbody\n",
+	  RCV_OK "From: a@shop.example\nSubject: Votre avis compte\n" HDRS "\nbody\n" },
+	/* a brand name with marks of another alphabet folds to the name */
+	{ "brand name with Syriac marks", PD_F_BRAND_NAME_OBFUSCATED,
+	  RCV_OK "From: \"A\xdc\xbfm\xdc\xbf" "a\xdc\xbfz\xdc\xbfon\" <info@shop.example>\nSubject: hello\n" HDRS "\nbody\n",
+	  RCV_OK "From: \"Amazon\" <info@shop.example>\nSubject: hello\n" HDRS "\nbody\n" },
+	{ "brand name over a free-mail account", PD_F_BRAND_FROM_FREEMAIL,
+	  RCV_OK "From: \"Banco do Brasil\" <atendimento.bb2024@gmail.com>\nSubject: Aviso\n" HDRS "\nbody\n",
+	  RCV_OK "From: \"Maria Silva\" <atendimento.bb2024@gmail.com>\nSubject: Aviso\n" HDRS "\nMinha conta no Banco do Brasil.\n" },
+	{ "short HTML title labels the page as the brand", PD_F_BRAND_FROM_NOT_BRAND,
+	  RCV_OK "From: \"Service\" <info@shop.example>\nSubject: Notice\nContent-Type: text/html; charset=UTF-8\n\n"
+	  "<html><head><title>PayPal</title></head><body><p>Please sign in.</p></body></html>\n",
+	  /* a headline that mentions a brand is news, not a label */
+	  RCV_OK "From: \"Service\" <info@shop.example>\nSubject: Notice\nContent-Type: text/html; charset=UTF-8\n\n"
+	  "<html><head><title>Weekly digest: what the PayPal outage last Monday means for small shops</title></head>"
+	  "<body><p>Please read.</p></body></html>\n" },
+	{ "brand's own domain, nothing backs it", PD_F_BRAND_OWN_DOMAIN_UNVERIFIED,
+	  RCV_OK "From: \"Telekom\" <reply@telekom.com>\nSubject: Rechnung\n" HDRS "\nTelekom\nhttps://login.example.net/konto\n",
+	  RCV_OK "From: \"Telekom\" <reply@telekom.com>\nSubject: Rechnung\n" HDRS "\nTelekom\nhttps://www.telekom.de/konto\n" },
+};
+
+/* Disguised letters and platform senders (sender.c). */
+static const struct tcase sender_cases[] = {
+	{ "Syriac marks between Latin letters in the display name", PD_F_SENDER_DISGUISED_LETTERS,
+	  RCV_OK "From: \"S\xdc\xbf" "e\xdc\xbfrvice\" <info@shop.example>\nSubject: hello\n" HDRS "\nbody\n",
+	  /* an accent written as a separate combining mark is not a disguise */
+	  RCV_OK "From: \"Cafe\xcc\x81 Rene\xcc\x81\" <info@shop.example>\nSubject: hello\n" HDRS "\nbody\n" },
+	{ "mathematical bold letters in the From domain", PD_F_SENDER_DISGUISED_LETTERS,
+	  RCV_OK "From: \"Shop\" <noreply@\xf0\x9d\x97\xa6\xf0\x9d\x97\xb5\xf0\x9d\x97\xbc\xf0\x9d\x97\xbd.example>\nSubject: hello\n" HDRS "\nbody\n",
+	  RCV_OK "From: \"Shop\" <noreply@shop.example>\nSubject: hello\n" HDRS "\nbody\n" },
+	{ "Cyrillic letters inside a Latin word of the subject", PD_F_SENDER_DISGUISED_LETTERS,
+	  RCV_OK "From: a@shop.example\nSubject: Your Am\xd0\xb0zon order\n" HDRS "\nbody\n",
+	  /* Russian words next to Latin ones are two languages, not a disguise */
+	  RCV_OK "From: a@shop.example\nSubject: \xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 Amazon\n" HDRS "\nbody\n" },
+	{ "sender on a free app-hosting subdomain", PD_F_SENDER_FREE_HOSTING,
+	  RCV_OK "From: \"Bonus\" <noreply@promo-12ab3.firebaseapp.com>\nSubject: hello\n" HDRS "\nbody\n",
+	  /* the platform's own address is the platform, not a user's name */
+	  RCV_OK "From: \"Firebase\" <noreply@firebaseapp.com>\nSubject: hello\n" HDRS "\nbody\n" },
+	{ "platform sender linking elsewhere", PD_F_SENDER_FREE_HOSTING,
+	  RCV_OK "From: \"Bonus\" <noreply@promo-12ab3.web.app>\nSubject: hello\n" HDRS "\nhttps://casino.example/claim\n",
+	  /* an app's own mail links back to the app (password reset) */
+	  RCV_OK "From: \"MyApp\" <noreply@promo-12ab3.web.app>\nSubject: Reset your password\n" HDRS
+	  "\nhttps://promo-12ab3.web.app/__/auth/action?mode=resetPassword\n" },
+	{ "From domain with characters no host name has", PD_F_SENDER_NO_FROM,
+	  RCV_OK "From: \"Receita\" <darf@%receita.example>\nSubject: hello\n" HDRS "\nbody\n",
+	  RCV_OK "From: \"Receita\" <darf@receita.example>\nSubject: hello\n" HDRS "\nbody\n" },
 };
 
 /* Legitimate brand mail: own domain, aligned authentication, own links. */
@@ -169,6 +227,9 @@ static void test_matchers(void)
 		{ "三井住友 カード", "三井住友カード", 0, 0 },
 		{ "Pay\xe2\x80\x8bPal", "paypal", 1, 0 },
 		{ "\xd0\x90mazon", "amazon", 0, 1 },
+		{ "A\xdc\xbfm\xdc\xbf" "azon", "amazon", 2, 0 },      /* Syriac marks on Latin letters */
+		{ "\xe1\xb4\x98\xe1\xb4\x80\xca\x8f", "pay", 0, 3 }, /* small capitals */
+		{ "\xe3\x81\x8b\xe3\x82\x99", "\xe3\x82\xab\xe3\x82\x99", 0, 0 }, /* a mark after kana stays */
 		{ "  a   b  ", "a b", 0, 0 },
 	};
 	struct pd_arena *a = pd_arena_new(0);
@@ -308,6 +369,12 @@ int main(void)
 	test_matchers();
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		const struct tcase *c = &cases[i];
+		CHECK(has_in(ctx, c->fires, c->id), "%s: %s should fire", c->name, pd_catalog[c->id].id);
+		CHECK(!has_in(ctx, c->near_miss, c->id), "%s: %s must not fire on the near miss", c->name,
+		      pd_catalog[c->id].id);
+	}
+	for (size_t i = 0; i < sizeof sender_cases / sizeof *sender_cases; i++) {
+		const struct tcase *c = &sender_cases[i];
 		CHECK(has_in(ctx, c->fires, c->id), "%s: %s should fire", c->name, pd_catalog[c->id].id);
 		CHECK(!has_in(ctx, c->near_miss, c->id), "%s: %s must not fire on the near miss", c->name,
 		      pd_catalog[c->id].id);

@@ -2,7 +2,8 @@
  * really belong to them?  (checklist steps 2, 3, 7; data/brands.txt)
  *
  * Claims: brand aliases in the From display name, Subject, body text,
- * HTML attachments, image alt/title texts and copyright/footer lines, and
+ * HTML attachments, a short HTML <title>, image alt/title texts and
+ * copyright/footer lines, and
  * brand domains in From / Reply-To / Return-Path.  Text is NFKC (parser),
  * then folded (base/fold.h: case, width, kana, middle dots, zero-width and
  * bidi characters removed, Cyrillic/Greek look-alikes read as Latin) and
@@ -40,12 +41,16 @@
 #define MAX_FOOTER 8
 
 enum site { S_FROM_NAME, S_FROM_ADDR, S_REPLY_TO, S_RETURN_PATH, S_SUBJECT, S_FOOTER, S_ALT,
-	S_BODY, S_ATTACH, S_COUNT };
+	S_BODY, S_ATTACH, S_TITLE, S_COUNT };
 static const char *const site_name[S_COUNT] = { "from-display-name", "from-address", "reply-to",
-	"return-path", "subject", "footer", "image-alt-or-title", "body", "html-attachment" };
-static const int site_score[S_COUNT] = { 4, 4, 1, 1, 3, 2, 1, 1, 2 };
+	"return-path", "subject", "footer", "image-alt-or-title", "body", "html-attachment", "html-title" };
+static const int site_score[S_COUNT] = { 4, 4, 1, 1, 3, 2, 1, 1, 2, 3 };
 /* a claim needs one of these: body mentions alone are talk about a brand */
-#define STRONG_SITES (1u << S_FROM_NAME | 1u << S_FROM_ADDR | 1u << S_SUBJECT | 1u << S_FOOTER | 1u << S_ATTACH)
+#define STRONG_SITES (1u << S_FROM_NAME | 1u << S_FROM_ADDR | 1u << S_SUBJECT | 1u << S_FOOTER | \
+	1u << S_ATTACH | 1u << S_TITLE)
+/* a short HTML <title> naming a brand labels the page as that brand's
+ * ("PayPal", "Amazon.co.jp - Sign-in"); a long one is a headline */
+#define TITLE_LABEL_MAX 40
 
 struct cand {
 	unsigned brand;
@@ -537,6 +542,9 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		scan_folded(st, t->fold, t->fold_len, t->fold_marks, t->text, false, att ? S_ATTACH : S_BODY, w,
 		            NULL);
 		scan_footers(st, t->text, t->len, w);
+		size_t tl = t->title ? strlen(t->title) : 0;
+		if (tl && tl <= TITLE_LABEL_MAX)
+			scan_text(st, t->title, tl, false, S_TITLE, w, t->title);
 	}
 	for (unsigned i = 0; i < m->nanchors && i < 200; i++) {
 		const char *ti = m->anchors[i].title;
@@ -620,9 +628,11 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		goto known;
 
 	/* the sender itself says it is the brand (name, address, signature
-	 * footer, attached page) - a subject mention alone may be news about it */
-	bool self = (c->sites & (1u << S_FROM_NAME | 1u << S_FROM_ADDR | 1u << S_FOOTER | 1u << S_ATTACH)) != 0;
-	bool named = (c->sites & (1u << S_FROM_NAME | 1u << S_FOOTER | 1u << S_ATTACH)) != 0;
+	 * footer, attached page, page title) - a subject mention alone may be
+	 * news about it */
+	bool self = (c->sites & (1u << S_FROM_NAME | 1u << S_FROM_ADDR | 1u << S_FOOTER | 1u << S_ATTACH |
+	                         1u << S_TITLE)) != 0;
+	bool named = (c->sites & (1u << S_FROM_NAME | 1u << S_FOOTER | 1u << S_ATTACH | 1u << S_TITLE)) != 0;
 	bool bulk = pd_msg_header(m, "List-Id", 0) || pd_msg_header(m, "List-Unsubscribe", 0) ||
 	            pd_msg_header(m, "List-Post", 0);
 	if (bulk && !(c->sites & (1u << S_FROM_NAME | 1u << S_FROM_ADDR)))
@@ -632,7 +642,16 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		                                b->name, PD_D_BRAND_FROM, b->name, m->from.domain,
 		                                domain_list(r->arena, b));
 		contra(bc, PD_F_BRAND_FROM_NOT_BRAND, f);
+		/* the company's name over a free-mail account; a mailbox the
+		 * brand itself hands out (i.softbank.jp for SoftBank) is left to
+		 * BRAND_FROM_NOT_BRAND: its customers may carry its name */
+		if ((c->sites & (1u << S_FROM_NAME)) && pd_is_freemail(ctx, m->from.domain) && !(fk & PD_BH_MAILBOX)) {
+			f = pd_emitd(r, PD_F_BRAND_FROM_FREEMAIL, fwhere, m->from.addr, PD_D_BRAND_FREEMAIL, b->name,
+			             m->from.addr);
+			contra(bc, PD_F_BRAND_FROM_FREEMAIL, f);
+		}
 	}
+	bool from_settled = false; /* spoofing shown, or the route touched the brand */
 	if (from_official) {
 		const struct pd_hop *h = m->origin_hop >= 0 ? &m->hops[m->origin_hop] : NULL;
 		bool origin_ok = false, origin_bad = false;
@@ -660,6 +679,7 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 			f = pd_emitd(r, PD_F_BRAND_SPOOFED_OWN_DOMAIN, fwhere, m->from.addr, PD_D_SPOOF_ORIGIN,
 			             b->name, m->from.domain, *h->rdns ? h->rdns : "(no reverse DNS)", h->ip);
 		contra(bc, PD_F_BRAND_SPOOFED_OWN_DOMAIN, f);
+		from_settled = f != NULL || origin_ok;
 	}
 	unsigned nlinks = 0, nown = 0;
 	const char *elsewhere = NULL;
@@ -680,6 +700,14 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		if (f)
 			f->value_is_url = true;
 		contra(bc, PD_F_BRAND_LINKS_ELSEWHERE, f);
+		/* the brand's own domain in From, and nothing at all backs it:
+		 * not authenticated, not sent from its servers, no link to it */
+		if (from_official && !av.aligned && !from_settled && m->origin_hop >= 0) {
+			const struct pd_hop *h = &m->hops[m->origin_hop];
+			f = pd_emitd(r, PD_F_BRAND_OWN_DOMAIN_UNVERIFIED, fwhere, m->from.addr, PD_D_BRAND_UNVERIFIED,
+			             b->name, m->from.domain, *h->rdns ? h->rdns : (*h->ip ? h->ip : "(unknown)"), nlinks);
+			contra(bc, PD_F_BRAND_OWN_DOMAIN_UNVERIFIED, f);
+		}
 	}
 	if (c->sites & (1u << S_FROM_NAME | 1u << S_FROM_ADDR)) {
 		bool own_footer = false;

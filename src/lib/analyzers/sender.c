@@ -1,13 +1,23 @@
 /* sender.c - the From line and its neighbours: display name vs address,
  * Reply-To / Return-Path / Sender domains, free-mail senders, Message-ID
  * and Date sanity.  Domains are compared by registrable domain (PSL), so
- * mail.example.co.jp and example.co.jp are the same sender. */
+ * mail.example.co.jp and example.co.jp are the same sender.
+ * Also: disguised letters in the From line or Subject (read before NFKC,
+ * which would turn mathematical letters into plain ones), and senders on
+ * a subdomain of a free hosting / app platform (data/links/free-hosting.txt)
+ * whose links lead elsewhere. */
 #include <string.h>
 
+#include <unicode/uchar.h>
+
 #include "analyzers/analyzers.h"
+#include "base/fold.h"
 #include "base/text.h"
+#include "mail/charset.h"
 #include "mail/parse.h"
 #include "net/domain.h"
+#include "net/linkdata.h"
+#include "net/url.h"
 
 static const char *reg(struct pd_report *r, const char *domain)
 {
@@ -71,6 +81,162 @@ static void check_display(const struct pd_ctx *ctx, const struct pd_msg *m, stru
 	}
 }
 
+/* ---- disguised letters ---------------------------------------------- */
+
+struct disguise {
+	unsigned marks;   /* non-Latin combining marks on Latin letters */
+	unsigned deco;    /* mathematical / enclosed / small-capital Latin */
+	unsigned mixed;   /* words mixing ASCII letters and look-alikes of another alphabet */
+};
+
+/* Mathematical Alphanumeric Symbols, enclosed and squared Latin letters
+ * (not the four blood-type emoji), Latin small capitals: letters that
+ * stand in for plain Latin ones. */
+static bool decorative_latin(uint32_t cp)
+{
+	if (cp >= 0x1D400 && cp <= 0x1D6A5)
+		return true;
+	if (cp >= 0x1D7CE && cp <= 0x1D7FF)
+		return true;
+	if (cp >= 0x24B6 && cp <= 0x24E9)
+		return true;
+	if (cp >= 0x1F130 && cp <= 0x1F189)
+		return cp != 0x1F170 && cp != 0x1F171 && cp != 0x1F17E && cp != 0x1F17F;
+	/* small capitals, also those in the IPA block (ʏ ɴ ʟ ɪ ...) */
+	return ((cp >= 0x1D00 && cp <= 0x1D22) || (cp >= 0x0262 && cp <= 0x029F) || cp == 0xA731) &&
+	       pd_fold_lookalike(cp);
+}
+
+/* Combining marks that belong to no particular alphabet (accents, Latin
+ * and symbol marks): an NFD accent is not a disguise. */
+static bool generic_mark(uint32_t cp)
+{
+	return (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+	       (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+	       (cp >= 0xFE00 && cp <= 0xFE2F) || cp == 0x3099 || cp == 0x309A;
+}
+
+static void count_disguise(const char *s, size_t n, struct disguise *d)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	uint32_t prev = 0;
+	unsigned w_ascii = 0, w_look = 0;
+	while (i <= n) {
+		uint32_t cp = 0;
+		size_t l = 1;
+		if (i < n)
+			l = pd_utf8_decode(u + i, n - i, &cp);
+		int8_t t = i < n ? u_charType((UChar32)cp) : U_SPACE_SEPARATOR;
+		bool mark = t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK;
+		if (mark) {
+			if (pd_isalpha((int)prev) && !generic_mark(cp))
+				d->marks++;
+			i += l;
+			continue; /* a mark does not end the word */
+		}
+		if (i < n && decorative_latin(cp)) {
+			d->deco++;
+		} else if (i < n && cp < 0x80 && pd_isalpha((int)cp)) {
+			w_ascii++;
+		} else if (i < n && cp >= 0x370 && pd_fold_lookalike(cp)) {
+			w_look++;
+		} else if (i == n || !u_isalpha((UChar32)cp)) {
+			if (w_ascii >= 2 && w_look)
+				d->mixed++;
+			w_ascii = w_look = 0;
+		}
+		prev = cp;
+		i += l;
+	}
+}
+
+static unsigned disguise_total(const struct disguise *d)
+{
+	return d->marks + d->deco + d->mixed;
+}
+
+static void check_disguise(const struct pd_msg *m, struct pd_report *r)
+{
+	struct disguise df = { 0, 0, 0 }, ds = { 0, 0, 0 };
+	const char *from = "", *subj = "";
+	const struct pd_header *h = pd_msg_header(m, "From", 0);
+	if (h && h->raw) {
+		size_t rn = strlen(h->raw);
+		from = pd_rfc2047_decode(r->arena, h->raw, rn > 2048 ? 2048 : rn, 2048, NULL);
+		count_disguise(from, strlen(from), &df);
+	}
+	if (*m->subject_raw) {
+		size_t rn = strlen(m->subject_raw);
+		subj = pd_rfc2047_decode(r->arena, m->subject_raw, rn > 4096 ? 4096 : rn, 4096, NULL);
+		count_disguise(subj, strlen(subj), &ds);
+	}
+	struct disguise d = { df.marks + ds.marks, df.deco + ds.deco, df.mixed + ds.mixed };
+	/* one stray letter is a typo or an emoji-like symbol, not a disguise */
+	if (d.marks < 2 && d.deco < 2 && d.mixed < 1)
+		return;
+	/* the evidence is the header with the most of it */
+	bool in_from = disguise_total(&df) >= disguise_total(&ds);
+	pd_emitd(r, PD_F_SENDER_DISGUISED_LETTERS, pd_where_header(r, m, in_from ? "From" : "Subject"),
+	         in_from ? from : subj, PD_D_DISGUISED, d.marks, d.deco, d.mixed);
+}
+
+/* The From domain is a name under a free hosting / app platform (a
+ * subdomain of a listed entry: the platform's own mail comes from the
+ * entry itself). */
+static void check_platform(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r)
+{
+	if (!m->from.valid || !pd_looks_like_hostname(m->from.domain, strlen(m->from.domain)))
+		return;
+	struct pd_url u;
+	memset(&u, 0, sizeof u);
+	u.raw = pd_arena_printf(r->arena, "http://%s/", m->from.domain);
+	u.shown = "";
+	pd_url_enrich(ctx, r->arena, &u);
+	if (!(u.flags & PD_URLF_FREE_HOSTING))
+		return;
+	/* x.firebaseapp.com, not firebaseapp.com itself: without its first
+	 * label the name must still be on the list */
+	const char *dot = strchr(m->from.domain, '.');
+	bool sub = false;
+	if (dot) {
+		struct pd_url p;
+		memset(&p, 0, sizeof p);
+		p.raw = pd_arena_printf(r->arena, "http://%s/", dot + 1);
+		p.shown = "";
+		pd_url_enrich(ctx, r->arena, &p);
+		sub = (p.flags & PD_URLF_FREE_HOSTING) != 0 && strchr(dot + 1, '.') != NULL;
+	}
+	if (!sub)
+		return;
+	/* an app's own mail (sign-in links, password resets) links back to
+	 * the app's name on the platform; mail that only uses the name to
+	 * send links elsewhere */
+	const char *fromreg = pd_registrable_of(r, m->from.domain);
+	for (unsigned i = 0; i < m->nurls; i++) {
+		const struct pd_url *l = &m->urls[i];
+		if ((l->origin == PD_LINK_TEXT || l->origin == PD_LINK_HTML_HREF) && *l->host &&
+		    (strcmp(l->host, m->from.domain) == 0 || strcmp(pd_registrable_of(r, l->host), fromreg) == 0))
+			return;
+	}
+	struct pd_finding *f = pd_emit(r, PD_F_SENDER_FREE_HOSTING, pd_where_header(r, m, "From"), m->from.addr);
+	if (f)
+		pd_detail(r, f, PD_D_FROM_DOMAIN, m->from.domain);
+}
+
+/* A domain no mail could come from or go back to: ASCII characters that
+ * no host name can hold ("x@%pagamentos.com", "x@bonus25340%"), or empty
+ * labels.  Non-ASCII letters are IDN and allowed. */
+static bool domain_impossible(const char *d)
+{
+	if (!*d || *d == '.' || d[strlen(d) - 1] == '.' || strstr(d, ".."))
+		return *d != '\0';
+	for (const unsigned char *p = (const unsigned char *)d; *p; p++)
+		if (*p < 0x80 && !pd_isalnum(*p) && *p != '.' && *p != '-' && *p != '_')
+			return true;
+	return false;
+}
+
 static void check_dates(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r)
 {
 	const char *where = pd_where_header(r, m, "Date");
@@ -96,7 +262,7 @@ static void check_dates(const struct pd_ctx *ctx, const struct pd_msg *m, struct
 void pd_an_sender(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r)
 {
 	const char *fwhere = pd_where_header(r, m, "From");
-	if (!m->from.valid) {
+	if (!m->from.valid || domain_impossible(m->from.domain)) {
 		pd_emit(r, PD_F_SENDER_NO_FROM, fwhere, *m->from.addr ? m->from.addr : m->from.display);
 	}
 	if (m->from_count > 1 || pd_msg_header_count(m, "From") > 1)
@@ -138,4 +304,6 @@ void pd_an_sender(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_re
 		}
 	}
 	check_dates(ctx, m, r);
+	check_disguise(m, r);
+	check_platform(ctx, m, r);
 }

@@ -1,19 +1,50 @@
 /* fold.c - fold NFKC text into the form brand aliases and lure phrases are
  * matched in (see fold.h for the rules).  One pass, bounded by the input,
  * output never longer than the input.  Confusable letters follow the
- * Unicode confusables data (UTS #39) for the Cyrillic and Greek capitals
- * and small letters that look like basic Latin ones. */
+ * Unicode confusables data (UTS #39) for the Cyrillic, Greek and Armenian
+ * letters and the Latin small capitals that look like basic Latin ones. */
 #include "base/fold.h"
 
 #include <stdbool.h>
 
+#include <unicode/uchar.h>
+
 #include "base/safe.h"
 #include "base/text.h"
 
-/* Cyrillic/Greek letter that looks like an ASCII one: the ASCII letter, or 0. */
+/* Cyrillic/Greek/Armenian letter or Latin small capital that looks like an
+ * ASCII one: the ASCII letter, or 0. */
 static char confusable(uint32_t cp)
 {
 	switch (cp) {
+	/* Latin small capitals (phonetic extensions, IPA): "ᴘᴀʏᴍᴇɴᴛ" */
+	case 0x1D00: return 'a';
+	case 0x0299: return 'b';
+	case 0x1D04: return 'c';
+	case 0x1D05: return 'd';
+	case 0x1D07: return 'e';
+	case 0x0262: return 'g';
+	case 0x029C: return 'h';
+	case 0x026A: return 'i';
+	case 0x1D0A: return 'j';
+	case 0x1D0B: return 'k';
+	case 0x029F: return 'l';
+	case 0x1D0D: return 'm';
+	case 0x0274: return 'n';
+	case 0x1D0F: return 'o';
+	case 0x1D18: return 'p';
+	case 0x0280: return 'r';
+	case 0xA731: return 's';
+	case 0x1D1B: return 't';
+	case 0x1D1C: return 'u';
+	case 0x1D20: return 'v';
+	case 0x1D21: return 'w';
+	case 0x028F: return 'y';
+	case 0x1D22: return 'z';
+	/* Armenian */
+	case 0x0578: return 'n';
+	case 0x057D: return 'u';
+	case 0x0585: return 'o';
 	/* Cyrillic capitals and small letters */
 	case 0x0410: case 0x0430: return 'a';
 	case 0x0412: case 0x0432: return 'b';
@@ -33,6 +64,9 @@ static char confusable(uint32_t cp)
 	case 0x0501: return 'd';
 	case 0x051B: return 'q';
 	case 0x051D: return 'w';
+	case 0x0461: return 'w';
+	case 0x04BB: return 'h';
+	case 0x04CF: return 'l';
 	/* Greek */
 	case 0x0391: case 0x03B1: return 'a';
 	case 0x0392: case 0x03B2: return 'b';
@@ -50,6 +84,20 @@ static char confusable(uint32_t cp)
 	case 0x03A7: case 0x03C7: return 'x';
 	default: return 0;
 	}
+}
+
+char pd_fold_lookalike(uint32_t cp)
+{
+	return confusable(cp);
+}
+
+/* A combining mark (general category Mn or Me). */
+static bool is_mark(uint32_t cp)
+{
+	if (cp < 0x300)
+		return false;
+	int8_t t = u_charType((UChar32)cp);
+	return t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK;
 }
 
 static bool is_space_cp(uint32_t cp)
@@ -96,6 +144,14 @@ char *pd_fold(struct pd_arena *a, const char *s, size_t n, size_t *out_n, struct
 		}
 		if (cp == 0x30FB || cp == 0xFF65 || cp == 0xB7)
 			continue;
+		/* combining marks on a Latin letter ("Aܿmܿaܿzܿon"): NFKC has
+		 * already composed every real accented letter, what is left is
+		 * decoration that splits words for filters */
+		if (k > 0 && pd_isalpha((unsigned char)o[k - 1]) && !pending_space && is_mark(cp)) {
+			if (marks)
+				mark(marks->hidden, &marks->nhidden, &marks->hidden_total, k);
+			continue;
+		}
 		char c = 0;
 		if (cp < 0x80) {
 			c = (char)pd_tolower((int)cp);

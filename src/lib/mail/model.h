@@ -124,6 +124,7 @@ struct pd_text_part {
 	const char *fold;
 	size_t fold_len;
 	struct pd_fold_marks *fold_marks;
+	const char *title;      /* HTML <title> (NFKC), "" if none or not HTML */
 };
 
 struct pd_part {

@@ -425,6 +425,7 @@ static void add_text(struct pstate *st, unsigned part, const char *text, size_t 
 	GROW(st, m->texts, m->ntexts, st->cap_texts, struct pd_text_part);
 	struct pd_text_part *t = &m->texts[m->ntexts++];
 	t->part_index = part;
+	t->title = "";
 	t->text = norm;
 	t->len = nn;
 	t->flags = flags;
@@ -520,7 +521,10 @@ static void visit_leaf(struct pstate *st, GMimePart *gp, struct pd_part *p, bool
 			anomaly(st, "CONTENT_PASSWORD_FIELD", part_where(a, p), "input type=password");
 		if (hr.flags & PD_HTML_HIDDEN_TEXT)
 			anomaly(st, "CONTENT_HIDDEN_TEXT", part_where(a, p), "hidden text");
+		unsigned ntexts_before = st->m->ntexts;
 		add_text(st, p->index, hr.text, hr.text_len, tflags);
+		if (st->m->ntexts > ntexts_before && hr.title && *hr.title && strlen(hr.title) <= 300)
+			st->m->texts[st->m->ntexts - 1].title = pd_nfkc(a, hr.title, strlen(hr.title), NULL);
 		struct pd_msg *m = st->m;
 		for (unsigned i = 0; i < hr.nanchors; i++) {
 			if (m->nanchors >= st->lim->max_urls) {
