@@ -2,8 +2,9 @@
  *
  * It must read HTML the way a mail client's browser engine does (HTML5
  * parsing rules), so that what we analyse is what the reader sees.  The
- * implementation behind it (gumbo today) can be replaced by a faster
- * conformant tokenizer without touching any caller. */
+ * implementation is our own one-pass HTML5 tokenizer and tree-builder
+ * model (html.c; docs/ARCHITECTURE.md says why and how it is checked
+ * against gumbo, kept as the reference in html_gumbo.c). */
 #ifndef PD_HTML_H
 #define PD_HTML_H
 
@@ -40,5 +41,12 @@ struct pd_html_result {
 int pd_html_extract(struct pd_arena *a, const char *html, size_t len,
                     unsigned max_nodes, size_t max_text, unsigned max_anchors,
                     struct pd_html_result *out);
+
+/* reference implementation, tests and benchmarks only: the same contract
+ * on gumbo's HTML5 tree builder (html_gumbo.c), built only when gumbo is
+ * found.  The analysis never calls it. */
+int pd_html_extract_gumbo(struct pd_arena *a, const char *html, size_t len,
+                          unsigned max_nodes, size_t max_text, unsigned max_anchors,
+                          struct pd_html_result *out);
 
 #endif
