@@ -154,13 +154,13 @@ static int lex_line(void *ud, unsigned line, char **f, unsigned nf, char *eb, si
 	}
 	/* lure categories (content.c) and the BEC executive titles (brand.c) */
 	static const char *const cats[] = { "urgency", "credentials", "payment", "delivery", "tax",
-		"prize", "mailbox", "bec", "executive" };
+		"prize", "mailbox", "bec", "executive", "advancefee", "romance", "extortion", "crypto" };
 	const char *cat = NULL;
 	for (size_t k = 0; k < sizeof cats / sizeof *cats; k++)
 		if (strcmp(f[0], cats[k]) == 0)
 			cat = cats[k];
 	if (!cat) {
-		snprintf(eb, el, "unknown category '%s' (urgency credentials payment delivery tax prize mailbox bec executive)", f[0]);
+		snprintf(eb, el, "unknown category '%s' (urgency credentials payment delivery tax prize mailbox bec executive advancefee romance extortion crypto)", f[0]);
 		return -1;
 	}
 	if (!g_utf8_validate(f[2], -1, NULL) || !*f[2]) {

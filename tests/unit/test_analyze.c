@@ -148,6 +148,10 @@ static const struct tcase cases[] = {
 	  "Date: Thu, 28 Sep 2023 09:14:00 +0900\n"
 	  "Subject: =?ISO-2022-JP?B?GyRCIVo9RU1XGyhCIBskQkNtMFU0LTUvIVslNSE8JVMlOTtFTU0kTkpROTkbKEI=?=\n\nbody\n",
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nbody\n" },
+	{ "replies to free-mail; not when a list rewrote From to its posting address", PD_F_SENDER_REPLY_TO_FREEMAIL,
+	  RCV_OK "From: \"Zhou\" <news@lists.example>\nReply-To: zhou@gmail.com\n" BASE_HDRS "\nbody\n",
+	  RCV_OK "From: \"Zhou via Users\" <users@lists.example>\nReply-To: zhou@gmail.com\n"
+	  "List-Post: <mailto:users@lists.example>\n" BASE_HDRS "\nbody\n" },
 	{ "direction override in subject", PD_F_CONTENT_INVISIBLE_CHARS,
 	  RCV_OK "From: a@sender.example\nTo: info@office.example\nMessage-ID: <1@sender.example>\n"
 	  "Date: Thu, 28 Sep 2023 09:14:00 +0900\nSubject: =?UTF-8?B?SW52b2ljZSDigK5mZHAuZXhl?=\n\nbody\n",

@@ -72,6 +72,57 @@ static const struct tcase cases[] = {
 	{ "brand claimed, every link elsewhere", PD_F_BRAND_LINKS_ELSEWHERE,
 	  RCV_OK "From: \"Rakuten\" <info@shop.example>\nSubject: 楽天会員情報\n" HDRS "\n楽天カード\nhttps://login.example.net/rakuten/\n",
 	  RCV_OK "From: \"Rakuten\" <info@shop.example>\nSubject: 楽天会員情報\n" HDRS "\n楽天カード\nhttps://www.rakuten.co.jp/\n" },
+	/* a mail forwarded inline: the quoted original sender claims the brand */
+	{ "forwarded inline: quoted sender names Amazon, address elsewhere", PD_F_BRAND_FROM_NOT_BRAND,
+	  RCV_OK "From: \"Analyst\" <user@office.example>\nSubject: Fw: order\n" HDRS
+	  "\nphish?\n\n---------- Forwarded message ---------\nFrom: Amazon.co.jp <info@shop.example>\n"
+	  "Date: Mon, 1 Jan 2024\nSubject: order\n\nhttps://login.example.net/\n",
+	  RCV_OK "From: \"Analyst\" <user@office.example>\nSubject: order\n" HDRS
+	  "\nphish?\n\nFrom: Amazon.co.jp <info@shop.example>\n"
+	  "Date: Mon, 1 Jan 2024\nSubject: order\n\nhttps://login.example.net/\n" },
+	{ "forwarded inline: brand's own domain quoted, links elsewhere", PD_F_BRAND_OWN_DOMAIN_UNVERIFIED,
+	  RCV_OK "From: \"Analyst\" <user@office.example>\nSubject: FW: order\n" HDRS
+	  "\n____\nFrom: Amazon <account@amazon.co.jp>\nSent: Monday\nTo: me\nSubject: order\n\n"
+	  "Amazon\nhttps://login.example.net/\n",
+	  RCV_OK "From: \"Analyst\" <user@office.example>\nSubject: FW: order\n" HDRS
+	  "\n____\nFrom: Amazon <account@amazon.co.jp>\nSent: Monday\nTo: me\nSubject: order\n\n"
+	  "Amazon\nhttps://www.amazon.co.jp/gp/css/\n" },
+	/* scams without a link or brand */
+	{ "advance-fee lure", PD_F_CONTENT_LURE_ADVANCE_FEE,
+	  RCV_OK "From: a@shop.example\nSubject: hello\n" HDRS "\nYou are the next of kin of my late client.\n",
+	  RCV_OK "From: a@shop.example\nSubject: hello\n" HDRS "\nThe next meeting is on Monday.\n" },
+	{ "romance lure", PD_F_CONTENT_LURE_ROMANCE,
+	  RCV_OK "From: a@shop.example\nSubject: hello\n" HDRS "\nI am a lonely woman looking for a man.\n",
+	  RCV_OK "From: a@shop.example\nSubject: hello\n" HDRS "\nThe woman at the desk is looking for the manual.\n" },
+	{ "extortion lure", PD_F_CONTENT_LURE_EXTORTION,
+	  RCV_OK "From: a@shop.example\nSubject: hello\n" HDRS "\nI recorded you through your webcam. Pay to my bitcoin wallet.\n",
+	  RCV_OK "From: a@shop.example\nSubject: hello\n" HDRS "\nMy webcam is broken, can you lend me one?\n" },
+	{ "crypto lure", PD_F_CONTENT_LURE_CRYPTO,
+	  RCV_OK "From: a@shop.example\nSubject: Exclusive airdrop\n" HDRS "\nConnect your wallet to claim.\n",
+	  RCV_OK "From: a@shop.example\nSubject: Air drop of supplies\n" HDRS "\nThe aid arrives by plane.\n" },
+	{ "scam wording from a free-mail sender", PD_F_SENDER_SCAM_CONTACT,
+	  RCV_OK "From: a@gmail.com\nSubject: hello\n" HDRS "\nYou are the next of kin of my late client.\n",
+	  RCV_OK "From: a@shop.example\nSubject: hello\n" HDRS "\nYou are the next of kin of my late client.\n" },
+	{ "scam wording with a free-mail address to write to", PD_F_SENDER_SCAM_CONTACT,
+	  RCV_OK "From: a@shop.example\nSubject: hello\n" HDRS "\nI am a lonely woman. Write to kin.fund@gmail.com\n",
+	  RCV_OK "From: a@shop.example\nSubject: hello\n" HDRS "\nI am a lonely woman. Write to kin.fund@shop.example\n" },
+	{ "free-mail address without scam wording", PD_F_SENDER_SCAM_CONTACT,
+	  RCV_OK "From: a@gmail.com\nSubject: hello\n" HDRS "\nAn airdrop for you: connect your wallet.\n",
+	  RCV_OK "From: a@gmail.com\nSubject: hello\n" HDRS "\nMeeting notes attached, write to b@gmail.com\n" },
+	/* the brand's own domain, no authentication results at all, not sent
+	 * from its servers, its links mixed with one elsewhere */
+#define RCV_NAMELESS "Received: from 203.0.113.9 (unknown [203.0.113.9])\n" \
+	"\tby mx.office.example (Postfix) with SMTP id X2; Thu, 28 Sep 2023 09:14:06 +0900\n"
+#define RCV_FORGED_BRAND "Received: from smtp-out.amazon.co.jp (smtp-out.amazon.co.jp [192.0.2.77])\n" \
+	"\tby relay with SMTP; Thu, 28 Sep 2023 09:14:00 +0900\n"
+#define MIXED_BODY "\nAmazon\nhttps://www.amazon.co.jp/gp/help/\nhttps://login.example.net/signin\n"
+	{ "own domain, mixed links, a nameless origin under a forged brand hop", PD_F_BRAND_OWN_DOMAIN_UNVERIFIED,
+	  RCV_NAMELESS RCV_FORGED_BRAND "From: \"Amazon\" <account@amazon.co.jp>\nSubject: Amazon\n" HDRS MIXED_BODY,
+	  RCV_OK RCV_FORGED_BRAND "From: \"Amazon\" <account@amazon.co.jp>\nSubject: Amazon\n" HDRS MIXED_BODY },
+	{ "own domain, mixed links, but the receiver wrote authentication results", PD_F_BRAND_OWN_DOMAIN_UNVERIFIED,
+	  RCV_NAMELESS "From: \"Amazon\" <account@amazon.co.jp>\nSubject: Amazon\n" HDRS MIXED_BODY,
+	  "Authentication-Results: mx.office.example; spf=none smtp.mailfrom=amazon.co.jp\n" RCV_NAMELESS
+	  "From: \"Amazon\" <account@amazon.co.jp>\nSubject: Amazon\n" HDRS MIXED_BODY },
 	{ "footer names another company", PD_F_BRAND_FOOTER_OTHER_COMPANY,
 	  RCV_CLOUD "From: \"KAGOYA\" <support@kagoya.net>\nSubject: 隔離通知\n" HDRS "\nKAGOYA\n\n(C)1998 QUALITIA CO., LTD. All Rights Reserved\n",
 	  RCV_CLOUD "From: \"KAGOYA\" <support@kagoya.net>\nSubject: 隔離通知\n" HDRS "\nKAGOYA\n\n(C)2023 KAGOYA JAPAN Inc. All Rights Reserved\n" },

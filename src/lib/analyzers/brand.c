@@ -19,6 +19,9 @@
  * with hidden or look-alike characters, CEO fraud (executive title +
  * transfer/gift-card request + free-mail or look-alike sender), and the
  * organisation's own list of services (--known-services).
+ * A mail forwarded inline (mail/fwdinline.c): the quoted original sender
+ * is the one who claims (name, address), and as the original's route and
+ * authentication are gone, its own domain is backed only by its links.
  * Bounds: SCAN_MAX bytes per text part, 64 alias matches per text,
  * 16 candidate brands, 8 footer lines per part. */
 #include <stdio.h>
@@ -460,10 +463,10 @@ static bool imitates_recipient(struct pd_report *r, const struct pd_msg *m, cons
 }
 
 static void check_bec(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r,
-                      const char *fromreg)
+                      const struct pd_addr *from, const char *fromreg, const char *fwhere)
 {
 	struct pd_arena *a = r->arena;
-	const char *title = find_lex(ctx, a, m->from.display, strlen(m->from.display), "executive");
+	const char *title = find_lex(ctx, a, from->display, strlen(from->display), "executive");
 	if (!title && m->ntexts)
 		title = find_lex(ctx, a, m->texts[0].text, m->texts[0].len > 400 ? 400 : m->texts[0].len, "executive");
 	if (!title)
@@ -478,18 +481,18 @@ static void check_bec(const struct pd_ctx *ctx, const struct pd_msg *m, struct p
 		return;
 	const char *how = NULL;
 	const char *rtreg = m->reply_to.valid ? pd_registrable_of(r, m->reply_to.domain) : "";
-	if (pd_is_freemail(ctx, m->from.domain))
-		how = pd_arena_printf(a, "free-mail %s", m->from.domain);
+	if (pd_is_freemail(ctx, from->domain))
+		how = pd_arena_printf(a, "free-mail %s", from->domain);
 	else if (*rtreg && strcmp(rtreg, fromreg) != 0 && pd_is_freemail(ctx, m->reply_to.domain))
 		how = pd_arena_printf(a, "Reply-To free-mail %s", m->reply_to.addr);
 	else if (imitates_recipient(r, m, fromreg))
-		how = pd_arena_printf(a, "look-alike %s", m->from.domain);
+		how = pd_arena_printf(a, "look-alike %s", from->domain);
 	else if (*rtreg && imitates_recipient(r, m, rtreg))
 		how = pd_arena_printf(a, "Reply-To look-alike %s", m->reply_to.domain);
 	if (!how)
 		return;
-	pd_emitd(r, PD_F_BRAND_BEC_EXECUTIVE, pd_where_header(r, m, "From"),
-	         *m->from.display ? m->from.display : m->from.addr, PD_D_BEC, title, ask, how);
+	pd_emitd(r, PD_F_BRAND_BEC_EXECUTIVE, fwhere,
+	         *from->display ? from->display : from->addr, PD_D_BEC, title, ask, how);
 }
 
 static bool is_clickable(enum pd_link_origin o)
@@ -510,22 +513,27 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 	st->bs = bs;
 	st->m = m;
 	st->r = r;
-	const char *fromreg = pd_from_domain(r, m);
-	const char *fwhere = pd_where_header(r, m, "From");
+	/* a mail forwarded inline: the quoted original sender is the one who
+	 * claims; the From, Reply-To and Return-Path headers are the
+	 * forwarder's, and so are route and authentication */
+	bool fwd = m->fwd_inline && (m->fwd_from.valid || *m->fwd_from.display);
+	const struct pd_addr *from = fwd ? &m->fwd_from : &m->from;
+	const char *fromreg = fwd ? pd_registrable_of(r, from->domain) : pd_from_domain(r, m);
+	const char *fwhere = fwd ? pd_where_part(r, m, m->fwd_part) : pd_where_header(r, m, "From");
 
 	/* where is a brand claimed? */
-	if (*m->from.display)
-		scan_text(st, m->from.display, strlen(m->from.display), true, S_FROM_NAME, fwhere, m->from.display);
+	if (*from->display)
+		scan_text(st, from->display, strlen(from->display), true, S_FROM_NAME, fwhere, from->display);
 	unsigned bl[8];
-	unsigned nb = m->from.valid ? pd_brands_of_host(bs, m->from.domain, bl, 8) : 0;
+	unsigned nb = from->valid ? pd_brands_of_host(bs, from->domain, bl, 8) : 0;
 	for (unsigned i = 0; i < nb; i++)
-		claim(st, bl[i], S_FROM_ADDR, fwhere, m->from.addr);
-	if (m->reply_to.valid) {
+		claim(st, bl[i], S_FROM_ADDR, fwhere, from->addr);
+	if (m->reply_to.valid && !fwd) {
 		nb = pd_brands_of_host(bs, m->reply_to.domain, bl, 8);
 		for (unsigned i = 0; i < nb; i++)
 			claim(st, bl[i], S_REPLY_TO, pd_where_header(r, m, "Reply-To"), m->reply_to.addr);
 	}
-	if (m->return_path.valid) {
+	if (m->return_path.valid && !fwd) {
 		nb = pd_brands_of_host(bs, m->return_path.domain, bl, 8);
 		for (unsigned i = 0; i < nb; i++)
 			claim(st, bl[i], S_RETURN_PATH, pd_where_header(r, m, "Return-Path"), m->return_path.addr);
@@ -557,11 +565,11 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 	}
 
 	/* independent of the claim */
-	if (m->from.valid && !pd_is_freemail(ctx, m->from.domain)) {
+	if (from->valid && !pd_is_freemail(ctx, from->domain)) {
 		const char *tok = NULL;
-		int lb = pd_brands_lookalike(bs, r->arena, m->from.domain, &tok);
+		int lb = pd_brands_lookalike(bs, r->arena, from->domain, &tok);
 		if (lb >= 0) {
-			struct pd_finding *f = pd_emitd(r, PD_F_BRAND_LOOKALIKE_SENDER, fwhere, m->from.domain,
+			struct pd_finding *f = pd_emitd(r, PD_F_BRAND_LOOKALIKE_SENDER, fwhere, from->domain,
 			                                PD_D_BRAND_LOOKALIKE, tok, bs->b[lb].name);
 			if (f)
 				f->value_is_host = true;
@@ -580,7 +588,7 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 	if (st->obf.where)
 		pd_emitd(r, PD_F_BRAND_NAME_OBFUSCATED, st->obf.where, st->obf.value, PD_D_BRAND_OBFUSCATED,
 		         st->obf.alias, st->obf.hidden, st->obf.conf);
-	check_bec(ctx, m, r, fromreg);
+	check_bec(ctx, m, r, from, fromreg, fwhere);
 
 	/* the claimed brand: strongest claim with at least one strong site */
 	int best = -1, bestsc = 0;
@@ -618,11 +626,14 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 			first_where = c->where[s];
 
 	/* does anything belong to it? */
-	unsigned fk = m->from.valid ? pd_brands_host_kinds(bs, m->from.domain, c->brand) : 0;
+	unsigned fk = from->valid ? pd_brands_host_kinds(bs, from->domain, c->brand) : 0;
 	bool from_official = (fk & PD_BH_DOMAIN) && !(fk & PD_BH_MAILBOX);
 	bool from_sends = (fk & PD_BH_SENDS) != 0;
 	struct auth_view av;
-	auth_view(ctx, m, r, fromreg, &av);
+	if (fwd)
+		memset(&av, 0, sizeof av); /* the quoted original's results are not known */
+	else
+		auth_view(ctx, m, r, fromreg, &av);
 	bc->verified = from_official && av.aligned;
 	if (bc->verified)
 		goto known;
@@ -635,32 +646,38 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 	bool named = (c->sites & (1u << S_FROM_NAME | 1u << S_FOOTER | 1u << S_ATTACH | 1u << S_TITLE)) != 0;
 	bool bulk = pd_msg_header(m, "List-Id", 0) || pd_msg_header(m, "List-Unsubscribe", 0) ||
 	            pd_msg_header(m, "List-Post", 0);
-	if (bulk && !(c->sites & (1u << S_FROM_NAME | 1u << S_FROM_ADDR)))
-		goto known; /* list and newsletter mail mentioning a brand */
-	if (named && !from_official && !from_sends && m->from.valid) {
+	if (bulk && (fwd || !(c->sites & (1u << S_FROM_NAME | 1u << S_FROM_ADDR))))
+		goto known; /* list and newsletter mail mentioning a brand, or passing one on */
+	if (named && !from_official && !from_sends && from->valid) {
 		struct pd_finding *f = pd_emitd(r, PD_F_BRAND_FROM_NOT_BRAND, first_where ? first_where : fwhere,
-		                                b->name, PD_D_BRAND_FROM, b->name, m->from.domain,
+		                                b->name, PD_D_BRAND_FROM, b->name, from->domain,
 		                                domain_list(r->arena, b));
 		contra(bc, PD_F_BRAND_FROM_NOT_BRAND, f);
 		/* the company's name over a free-mail account; a mailbox the
 		 * brand itself hands out (i.softbank.jp for SoftBank) is left to
 		 * BRAND_FROM_NOT_BRAND: its customers may carry its name */
-		if ((c->sites & (1u << S_FROM_NAME)) && pd_is_freemail(ctx, m->from.domain) && !(fk & PD_BH_MAILBOX)) {
-			f = pd_emitd(r, PD_F_BRAND_FROM_FREEMAIL, fwhere, m->from.addr, PD_D_BRAND_FREEMAIL, b->name,
-			             m->from.addr);
+		if ((c->sites & (1u << S_FROM_NAME)) && pd_is_freemail(ctx, from->domain) && !(fk & PD_BH_MAILBOX)) {
+			f = pd_emitd(r, PD_F_BRAND_FROM_FREEMAIL, fwhere, from->addr, PD_D_BRAND_FREEMAIL, b->name,
+			             from->addr);
 			contra(bc, PD_F_BRAND_FROM_FREEMAIL, f);
 		}
 	}
 	bool from_settled = false; /* spoofing shown, or the route touched the brand */
-	if (from_official) {
+	if (from_official && !fwd) {
 		const struct pd_hop *h = m->origin_hop >= 0 ? &m->hops[m->origin_hop] : NULL;
 		bool origin_ok = false, origin_bad = false;
 		if (h) {
 			unsigned hk = *h->rdns ? pd_brands_host_kinds(bs, h->rdns, c->brand) : 0;
 			origin_ok = (hk & (PD_BH_DOMAIN | PD_BH_SENDS)) || asn_of_brand(b, h->asn);
 			/* forwarded or list mail: a hop below the origin on the brand's
-			 * servers means the route did touch them */
-			for (unsigned i = (unsigned)m->origin_hop + 1; i < m->nhops && !origin_ok; i++) {
+			 * servers means the route did touch them - when the origin
+			 * is a relay that could have forwarded it (a named server);
+			 * below a nameless origin those lines are the sender's own
+			 * fiction */
+			const struct pd_rdns_rule *orule = pd_rdns_classify(ctx, h->rdns);
+			bool relay = *h->rdns && !(h->flags & PD_HOP_HELO_IPLIT) &&
+			             !(orule && strcmp(orule->kind, "dynamic") == 0);
+			for (unsigned i = (unsigned)m->origin_hop + 1; relay && i < m->nhops && !origin_ok; i++) {
 				const struct pd_hop *lh = &m->hops[i];
 				unsigned lk = pd_brands_host_kinds(bs, lh->rdns, c->brand) |
 				              pd_brands_host_kinds(bs, lh->helo, c->brand);
@@ -702,12 +719,28 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		contra(bc, PD_F_BRAND_LINKS_ELSEWHERE, f);
 		/* the brand's own domain in From, and nothing at all backs it:
 		 * not authenticated, not sent from its servers, no link to it */
-		if (from_official && !av.aligned && !from_settled && m->origin_hop >= 0) {
+		if (from_official && fwd) {
+			f = pd_emitd(r, PD_F_BRAND_OWN_DOMAIN_UNVERIFIED, fwhere, from->addr, PD_D_BRAND_UNVERIFIED_FWD,
+			             b->name, from->domain, nlinks);
+			contra(bc, PD_F_BRAND_OWN_DOMAIN_UNVERIFIED, f);
+		} else if (from_official && !av.aligned && !from_settled && m->origin_hop >= 0) {
 			const struct pd_hop *h = &m->hops[m->origin_hop];
 			f = pd_emitd(r, PD_F_BRAND_OWN_DOMAIN_UNVERIFIED, fwhere, m->from.addr, PD_D_BRAND_UNVERIFIED,
 			             b->name, m->from.domain, *h->rdns ? h->rdns : (*h->ip ? h->ip : "(unknown)"), nlinks);
 			contra(bc, PD_F_BRAND_OWN_DOMAIN_UNVERIFIED, f);
 		}
+	} else if (self && from_official && !fwd && !av.any && !from_settled && m->origin_hop >= 0 && nown &&
+	           elsewhere) {
+		/* no authentication results at all (older mail, or a receiver
+		 * that writes none), the brand's own domain in From, not sent
+		 * from its servers, and its links mixed with others: a copied
+		 * notice with the link that matters pointing elsewhere */
+		const struct pd_hop *h = &m->hops[m->origin_hop];
+		struct pd_finding *f = pd_emitd(r, PD_F_BRAND_OWN_DOMAIN_UNVERIFIED, fwhere, m->from.addr,
+		                                PD_D_BRAND_UNVERIFIED_MIXED, b->name, m->from.domain,
+		                                *h->rdns ? h->rdns : (*h->ip ? h->ip : "(unknown)"), nlinks - nown, nlinks,
+		                                elsewhere);
+		contra(bc, PD_F_BRAND_OWN_DOMAIN_UNVERIFIED, f);
 	}
 	if (c->sites & (1u << S_FROM_NAME | 1u << S_FROM_ADDR)) {
 		bool own_footer = false;

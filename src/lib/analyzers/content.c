@@ -1,11 +1,15 @@
 /* content.c - what the text says and hides: lure wording from the lexicon
  * (data/lexicon/lure.txt: urgency, credentials, payment, delivery, tax,
- * prize, mailbox, bec), and invisible or direction-changing characters.
+ * prize, mailbox, bec, and the scams advance-fee, romance, extortion,
+ * crypto), and invisible or direction-changing characters.
  * Text is NFKC-normalised by the parser, then folded (base/fold.h) and
  * scanned once with the lexicon automaton compiled in the context
  * (base/acmatch.h).  Only the subject and the first SCAN_MAX bytes of each
  * text part are scanned.  Lure findings only add weight: the content group
- * is capped below the suspicious threshold (data/weights.conf). */
+ * is capped below the suspicious threshold (data/weights.conf).  The scam
+ * categories add SENDER_SCAM_CONTACT (sender group) only together with a
+ * sender fact: free-mail From, Reply-To elsewhere, or a free-mail address
+ * in the text to write to. */
 #include <string.h>
 
 #include "analyzers/analyzers.h"
@@ -44,15 +48,20 @@ static void add_hit(struct hits *h, const char *phrase, const char *where)
 static const struct {
 	const char *cat;
 	enum pd_fid id;
+	bool scam;              /* needs no link or brand: see check_scam_contact() */
 } lure_cats[] = {
-	{ "urgency", PD_F_CONTENT_LURE_URGENCY },
-	{ "credentials", PD_F_CONTENT_LURE_CREDENTIALS },
-	{ "payment", PD_F_CONTENT_LURE_PAYMENT },
-	{ "delivery", PD_F_CONTENT_LURE_DELIVERY },
-	{ "tax", PD_F_CONTENT_LURE_TAX },
-	{ "prize", PD_F_CONTENT_LURE_PRIZE },
-	{ "mailbox", PD_F_CONTENT_LURE_MAILBOX },
-	{ "bec", PD_F_CONTENT_LURE_BEC },
+	{ "urgency", PD_F_CONTENT_LURE_URGENCY, false },
+	{ "credentials", PD_F_CONTENT_LURE_CREDENTIALS, false },
+	{ "payment", PD_F_CONTENT_LURE_PAYMENT, false },
+	{ "delivery", PD_F_CONTENT_LURE_DELIVERY, false },
+	{ "tax", PD_F_CONTENT_LURE_TAX, false },
+	{ "prize", PD_F_CONTENT_LURE_PRIZE, false },
+	{ "mailbox", PD_F_CONTENT_LURE_MAILBOX, false },
+	{ "bec", PD_F_CONTENT_LURE_BEC, false },
+	{ "advancefee", PD_F_CONTENT_LURE_ADVANCE_FEE, true },
+	{ "romance", PD_F_CONTENT_LURE_ROMANCE, true },
+	{ "extortion", PD_F_CONTENT_LURE_EXTORTION, true },
+	{ "crypto", PD_F_CONTENT_LURE_CRYPTO, true },
 };
 #define NCATS (sizeof lure_cats / sizeof *lure_cats)
 
@@ -143,6 +152,83 @@ static unsigned word_splitting_zw(const char *s, size_t n)
 	return count;
 }
 
+/* The first free-mail address written in t[0..n) other than skip and the
+ * message's own From and recipients (NULL if none); bounded by SCAN_MAX
+ * bytes and MAX_AT candidates. */
+#define MAX_AT 64
+static const char *text_freemail(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_arena *a,
+                                 const char *t, size_t n, const char *skip)
+{
+	if (n > SCAN_MAX)
+		n = SCAN_MAX;
+	unsigned seen = 0;
+	const char *p = t;
+	while (seen < MAX_AT && (p = memchr(p, '@', n - (size_t)(p - t))) != NULL) {
+		seen++;
+		size_t at = (size_t)(p - t), s = at, e = at + 1;
+		while (s > 0 && at - s < 64 && (pd_isalnum((unsigned char)t[s - 1]) || t[s - 1] == '.' ||
+		                                 t[s - 1] == '_' || t[s - 1] == '-' || t[s - 1] == '+'))
+			s--;
+		while (e < n && e - at < 255 && (pd_isalnum((unsigned char)t[e]) || t[e] == '.' || t[e] == '-'))
+			e++;
+		while (e > at + 1 && t[e - 1] == '.')
+			e--;
+		p++;
+		if (s == at || e <= at + 3)
+			continue;
+		char *dom = pd_ascii_lower(a, t + at + 1, e - at - 1);
+		if (!strchr(dom, '.') || !pd_is_freemail(ctx, dom))
+			continue;
+		char *addr = pd_ascii_lower(a, t + s, e - s);
+		/* the sender's, the forwarder's or a recipient's own address is no contact */
+		bool known = pd_strieq(addr, skip) || pd_strieq(addr, m->from.addr) || pd_strieq(addr, m->recipient_addr);
+		for (unsigned k = 0; k < m->nto && !known; k++)
+			known = pd_strieq(addr, m->to[k].addr);
+		if (!known)
+			return addr;
+	}
+	return NULL;
+}
+
+/* Scam wording (categories that need no link or brand) from someone no
+ * organisation stands behind: a free-mail sender, replies going to
+ * another domain, or a free-mail address in the text to write to.  For a
+ * mail forwarded inline, the quoted original sender. */
+static void check_scam_contact(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r,
+                               const struct hits *h)
+{
+	const char *phrase = NULL;
+	for (size_t c = 0; c < NCATS && !phrase; c++)
+		if (lure_cats[c].scam && h[c].n)
+			phrase = h[c].phrase[0];
+	if (!phrase)
+		return;
+	bool fwd = m->fwd_inline && m->fwd_from.valid;
+	const struct pd_addr *from = fwd ? &m->fwd_from : &m->from;
+	const char *fwhere = fwd ? pd_where_part(r, m, m->fwd_part) : pd_where_header(r, m, "From");
+	if (from->valid && pd_is_freemail(ctx, from->domain)) {
+		pd_emitd(r, PD_F_SENDER_SCAM_CONTACT, fwhere, from->addr, PD_D_SCAM_FREEMAIL, phrase, from->addr);
+		return;
+	}
+	if (!fwd && m->reply_to.valid && from->valid &&
+	    strcmp(pd_registrable_of(r, m->reply_to.domain), pd_registrable_of(r, from->domain)) != 0) {
+		pd_emitd(r, PD_F_SENDER_SCAM_CONTACT, pd_where_header(r, m, "Reply-To"), m->reply_to.addr,
+		         PD_D_SCAM_REPLYTO, phrase, m->reply_to.addr);
+		return;
+	}
+	for (unsigned i = 0; i < m->ntexts && i < 4; i++) {
+		const struct pd_text_part *t = &m->texts[i];
+		/* a forwarded original's quoted header block names its recipient */
+		size_t skip = fwd && t->part_index == m->fwd_part && m->fwd_body <= t->len ? m->fwd_body : 0;
+		const char *addr = text_freemail(ctx, m, r->arena, t->text + skip, t->len - skip, from->addr);
+		if (addr) {
+			pd_emitd(r, PD_F_SENDER_SCAM_CONTACT, pd_where_part(r, m, t->part_index), addr, PD_D_SCAM_TEXTADDR,
+			         phrase, addr);
+			return;
+		}
+	}
+}
+
 void pd_an_content(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r)
 {
 	struct hits h[NCATS];
@@ -160,6 +246,7 @@ void pd_an_content(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_r
 	}
 	for (size_t c = 0; c < NCATS; c++)
 		emit_hits(r, lure_cats[c].id, &h[c]);
+	check_scam_contact(ctx, m, r, h);
 
 	unsigned bidi, zw;
 	pd_count_hidden(m->subject, strlen(m->subject), &bidi, &zw);

@@ -5,7 +5,10 @@
  * Also: disguised letters in the From line or Subject (read before NFKC,
  * which would turn mathematical letters into plain ones), and senders on
  * a subdomain of a free hosting / app platform (data/links/free-hosting.txt)
- * whose links lead elsewhere. */
+ * whose links lead elsewhere.  In a mail forwarded inline (mail/fwdinline.c)
+ * the display name and platform checks also judge the quoted original
+ * sender.  A list that rewrote From to its posting address (List-Post) put
+ * the author in Reply-To: that is not a free-mail reply trap. */
 #include <string.h>
 
 #include <unicode/uchar.h>
@@ -28,12 +31,11 @@ static const char *reg(struct pd_report *r, const char *domain)
 }
 
 /* Look for an address or host name inside the display name. */
-static void check_display(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r,
-                          const char *fromreg)
+static void check_display(const struct pd_ctx *ctx, const struct pd_addr *from, struct pd_report *r,
+                          const char *fromreg, const char *where)
 {
-	const char *d = m->from.display;
+	const char *d = from->display;
 	size_t n = strlen(d);
-	const char *where = pd_where_header(r, m, "From");
 	size_t i = 0;
 	while (i < n) {
 		while (i < n && !(pd_isalnum((unsigned char)d[i])))
@@ -60,8 +62,8 @@ static void check_display(const struct pd_ctx *ctx, const struct pd_msg *m, stru
 			/* another mailbox of the same organisation is not a disguise */
 			if (strcmp(reg(r, ahost), fromreg) == 0)
 				continue;
-			if (!pd_strieq(addr, m->from.addr))
-				pd_emitd(r, PD_F_SENDER_DISPLAY_NAME_ADDRESS, where, addr, PD_D_REAL_ADDRESS, m->from.addr);
+			if (!pd_strieq(addr, from->addr))
+				pd_emitd(r, PD_F_SENDER_DISPLAY_NAME_ADDRESS, where, addr, PD_D_REAL_ADDRESS, from->addr);
 			continue;
 		}
 		if (!pd_looks_like_hostname(tok, tl))
@@ -75,7 +77,7 @@ static void check_display(const struct pd_ctx *ctx, const struct pd_msg *m, stru
 			struct pd_finding *f = pd_emit(r, PD_F_SENDER_DISPLAY_NAME_DOMAIN, where, host);
 			if (f) {
 				f->value_is_host = true;
-				pd_detail(r, f, PD_D_REAL_DOMAIN, m->from.domain);
+				pd_detail(r, f, PD_D_REAL_DOMAIN, from->domain);
 			}
 		}
 	}
@@ -184,20 +186,21 @@ static void check_disguise(const struct pd_msg *m, struct pd_report *r)
 /* The From domain is a name under a free hosting / app platform (a
  * subdomain of a listed entry: the platform's own mail comes from the
  * entry itself). */
-static void check_platform(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r)
+static void check_platform(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r,
+                           const struct pd_addr *from, const char *where)
 {
-	if (!m->from.valid || !pd_looks_like_hostname(m->from.domain, strlen(m->from.domain)))
+	if (!from->valid || !pd_looks_like_hostname(from->domain, strlen(from->domain)))
 		return;
 	struct pd_url u;
 	memset(&u, 0, sizeof u);
-	u.raw = pd_arena_printf(r->arena, "http://%s/", m->from.domain);
+	u.raw = pd_arena_printf(r->arena, "http://%s/", from->domain);
 	u.shown = "";
 	pd_url_enrich(ctx, r->arena, &u);
 	if (!(u.flags & PD_URLF_FREE_HOSTING))
 		return;
 	/* x.firebaseapp.com, not firebaseapp.com itself: without its first
 	 * label the name must still be on the list */
-	const char *dot = strchr(m->from.domain, '.');
+	const char *dot = strchr(from->domain, '.');
 	bool sub = false;
 	if (dot) {
 		struct pd_url p;
@@ -212,16 +215,16 @@ static void check_platform(const struct pd_ctx *ctx, const struct pd_msg *m, str
 	/* an app's own mail (sign-in links, password resets) links back to
 	 * the app's name on the platform; mail that only uses the name to
 	 * send links elsewhere */
-	const char *fromreg = pd_registrable_of(r, m->from.domain);
+	const char *fromreg = pd_registrable_of(r, from->domain);
 	for (unsigned i = 0; i < m->nurls; i++) {
 		const struct pd_url *l = &m->urls[i];
 		if ((l->origin == PD_LINK_TEXT || l->origin == PD_LINK_HTML_HREF) && *l->host &&
-		    (strcmp(l->host, m->from.domain) == 0 || strcmp(pd_registrable_of(r, l->host), fromreg) == 0))
+		    (strcmp(l->host, from->domain) == 0 || strcmp(pd_registrable_of(r, l->host), fromreg) == 0))
 			return;
 	}
-	struct pd_finding *f = pd_emit(r, PD_F_SENDER_FREE_HOSTING, pd_where_header(r, m, "From"), m->from.addr);
+	struct pd_finding *f = pd_emit(r, PD_F_SENDER_FREE_HOSTING, where, from->addr);
 	if (f)
-		pd_detail(r, f, PD_D_FROM_DOMAIN, m->from.domain);
+		pd_detail(r, f, PD_D_FROM_DOMAIN, from->domain);
 }
 
 /* A domain no mail could come from or go back to: ASCII characters that
@@ -259,6 +262,29 @@ static void check_dates(const struct pd_ctx *ctx, const struct pd_msg *m, struct
 		pd_emitd(r, PD_F_SENDER_DATE_FUTURE, where, m->date_raw, PD_D_HOURS_AFTER_ARRIVAL, (double)(m->date - arrival) / 3600.0);
 }
 
+/* A mailing list that rewrites From to its own posting address (DMARC
+ * mitigation: "Name via List" <list@...>) and moves the author to
+ * Reply-To: From is the List-Post address. */
+static bool from_is_list(const struct pd_msg *m)
+{
+	const struct pd_header *h = pd_msg_header(m, "List-Post", 0);
+	if (!h || !h->raw || !m->from.valid)
+		return false;
+	size_t n = strlen(h->raw), an = strlen(m->from.addr);
+	const char *p = h->raw;
+	for (unsigned k = 0; k < 4 && p; k++) {
+		p = pd_memcasemem(p, n - (size_t)(p - h->raw), m->from.addr);
+		if (!p)
+			break;
+		char before = p > h->raw ? p[-1] : ' ', after = p[an];
+		if ((before == ':' || before == '<' || before == ' ') &&
+		    (after == '>' || after == '\0' || after == ' ' || after == '?' || after == ','))
+			return true;
+		p++;
+	}
+	return false;
+}
+
 void pd_an_sender(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r)
 {
 	const char *fwhere = pd_where_header(r, m, "From");
@@ -269,7 +295,7 @@ void pd_an_sender(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_re
 		pd_emitd(r, PD_F_SENDER_MULTIPLE_FROM, fwhere, m->from.addr, PD_D_MAILBOXES, m->from_count);
 	const char *fromreg = pd_from_domain(r, m);
 	if (*m->from.display)
-		check_display(ctx, m, r, fromreg);
+		check_display(ctx, &m->from, r, fromreg, fwhere);
 	bool from_free = pd_is_freemail(ctx, m->from.domain);
 	if (from_free)
 		pd_emit(r, PD_F_SENDER_FREEMAIL, fwhere, m->from.addr);
@@ -277,7 +303,7 @@ void pd_an_sender(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_re
 		const char *rr = reg(r, m->reply_to.domain);
 		if (strcmp(rr, fromreg) != 0) {
 			const char *w = pd_where_header(r, m, "Reply-To");
-			if (pd_is_freemail(ctx, m->reply_to.domain) && !from_free)
+			if (pd_is_freemail(ctx, m->reply_to.domain) && !from_free && !from_is_list(m))
 				pd_emit(r, PD_F_SENDER_REPLY_TO_FREEMAIL, w, m->reply_to.addr);
 			else
 				pd_emitd(r, PD_F_SENDER_REPLY_TO_MISMATCH, w, m->reply_to.addr, PD_D_FROM_DOMAIN, m->from.domain);
@@ -305,5 +331,12 @@ void pd_an_sender(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_re
 	}
 	check_dates(ctx, m, r);
 	check_disguise(m, r);
-	check_platform(ctx, m, r);
+	check_platform(ctx, m, r, &m->from, fwhere);
+	/* a mail forwarded inline: the quoted original sender is judged too */
+	if (m->fwd_inline) {
+		const char *qwhere = pd_where_part(r, m, m->fwd_part);
+		if (*m->fwd_from.display)
+			check_display(ctx, &m->fwd_from, r, pd_registrable_of(r, m->fwd_from.domain), qwhere);
+		check_platform(ctx, m, r, &m->fwd_from, qwhere);
+	}
 }

@@ -1,5 +1,6 @@
 /* structure.c - the MIME tree: parser anomalies and limits (recorded by
- * the parser under finding ids), forwarded originals, mislabelled
+ * the parser under finding ids), forwarded originals (attached or
+ * quoted inline), mislabelled
  * charsets, and attachments by type (data/attachments.txt). */
 #include <string.h>
 
@@ -41,6 +42,10 @@ void pd_an_structure(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd
 	if (m->forwarded)
 		pd_emitd(r, PD_F_MIME_FORWARDED, "message/rfc822", m->outer_from.addr, PD_D_REPORTED_WITH,
 		         m->outer_subject);
+	if (m->fwd_inline)
+		pd_emitd(r, PD_F_MIME_FORWARDED_INLINE, pd_where_part(r, m, m->fwd_part),
+		         *m->fwd_from.addr ? m->fwd_from.addr : m->fwd_from.display, PD_D_FORWARDED_INLINE, m->fwd_line,
+		         *m->from.addr ? m->from.addr : m->from.display, m->fwd_subject);
 	for (unsigned i = 0; i < m->nanomalies; i++) {
 		const struct pd_anomaly *an = &m->anomalies[i];
 		int id = pd_fid_lookup(an->code);

@@ -225,6 +225,13 @@ struct pd_msg {
 	bool forwarded;             /* analysed message was attached to an outer one */
 	struct pd_addr outer_from;  /* the reporter, when forwarded */
 	const char *outer_subject;
+	/* forwarded inline (fwdinline.c): the original's header block quoted
+	 * at the top of the first text; the From above is then the forwarder */
+	bool fwd_inline;
+	struct pd_addr fwd_from;    /* the quoted original sender ("" fields if none) */
+	const char *fwd_subject, *fwd_date; /* as quoted, "" if none */
+	unsigned fwd_part, fwd_line; /* part index of that text, line of the block in it */
+	size_t fwd_body;            /* offset in that text where the quoted body starts */
 
 	const char *recipient_domain; /* lower-case, our side ("" unknown) */
 	const char *recipient_addr;

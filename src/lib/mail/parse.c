@@ -19,6 +19,7 @@
 #include "mail/addr.h"
 #include "mail/authres.h"
 #include "mail/charset.h"
+#include "mail/fwdinline.h"
 #include "mail/html.h"
 #include "mail/received.h"
 #include "mail/urlscan.h"
@@ -755,6 +756,10 @@ static void choose_recipient(struct pstate *st)
 			r = m->hops[i].for_addr;
 	if (!*r && m->nto && m->to[0].valid)
 		r = m->to[0].addr;
+	/* forwarded inline: the one who received the quoted mail is the
+	 * forwarder, not the desk it was forwarded to */
+	if (m->fwd_inline && m->from.valid && strchr(m->from.addr, '@'))
+		r = m->from.addr;
 	m->recipient_addr = pd_ascii_lower(st->a, r, strlen(r));
 	const char *at = strrchr(m->recipient_addr, '@');
 	m->recipient_domain = at ? at + 1 : "";
@@ -1009,6 +1014,7 @@ int pd_msg_parse(const struct pd_ctx *ctx, struct pd_arena *a, const char *data,
 	GMimeObject *body = g_mime_message_get_mime_part(use);
 	if (body)
 		walk(&st, body, false);
+	pd_fwdinline_apply(a, m);
 	g_mime_parser_options_free(po);
 	choose_recipient(&st);
 	choose_origin(&st);

@@ -205,7 +205,8 @@ static void why(struct out *o, const struct pd_report *r)
 	for (unsigned i = 0; i < r->nfindings; i++) {
 		const struct pd_finding *f = &r->findings[i];
 		const struct pd_catalog_entry *c = &pd_catalog[f->id];
-		if (f->weight == 0 && c->severity == PD_SEV_INFO && f->id != PD_F_MIME_FORWARDED)
+		if (f->weight == 0 && c->severity == PD_SEV_INFO && f->id != PD_F_MIME_FORWARDED &&
+		    f->id != PD_F_MIME_FORWARDED_INLINE)
 			continue;
 		shown++;
 		const char *sev = pd_severity_name(c->severity);
