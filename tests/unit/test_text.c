@@ -27,6 +27,51 @@ int main(void)
 	char *s = pd_utf8_sanitize(a, "a\x80" "b\0c", 5, &n);
 	CHECK_STREQ(s, "a\xef\xbf\xbd" "bc", "sanitize replaces invalid, drops NUL");
 	CHECK(n == strlen(s), "length %zu", n);
+	/* the eight-bytes-at-a-time fast path against a byte-wise reference,
+	 * on random mixes of ASCII, NUL, stray and valid multi-byte bytes */
+	{
+		unsigned seed = 12345;
+		unsigned bad = 0;
+		for (int round = 0; round < 20000; round++) {
+			static const char *const tok[] = { "a", "b", "c", "d", "e", "~", "", "\x80", "\xe3\x81\x82",
+				"\xc3\xa9", "\xff", "\xe3\x81" };
+			char in[48];
+			size_t want = (size_t)(round % 40), len = 0;
+			while (len < want) {
+				seed = seed * 1103515245u + 12345u;
+				unsigned r = (seed >> 16) % 12;
+				size_t tl = r == 6 ? 1 : strlen(tok[r]); /* tok[6]: one NUL byte */
+				memcpy(in + len, tok[r], tl);
+				len += tl;
+			}
+			/* reference: NUL dropped, an invalid lead byte -> U+FFFD */
+			char ref[48 * 3 + 1];
+			size_t k = 0;
+			for (size_t i = 0; i < len;) {
+				const unsigned char *u = (const unsigned char *)in + i;
+				if (*u == 0) {
+					i++;
+					continue;
+				}
+				size_t l = *u < 0x80 ? 1 : pd_utf8_seqlen(u, len - i);
+				if (!l) {
+					memcpy(ref + k, "\xef\xbf\xbd", 3);
+					k += 3;
+					i++;
+					continue;
+				}
+				memcpy(ref + k, in + i, l);
+				k += l;
+				i += l;
+			}
+			ref[k] = '\0';
+			size_t on;
+			char *out = pd_utf8_sanitize(a, in, len, &on);
+			if (on != k || memcmp(out, ref, k + 1) != 0)
+				bad++;
+		}
+		CHECK(bad == 0, "sanitize fast path differs from the reference in %u of 20000 inputs", bad);
+	}
 
 	CHECK(pd_strieq("From", "fROM"), "strieq");
 	CHECK(!pd_strieq("From", "Fro"), "strieq length");

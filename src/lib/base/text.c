@@ -1,6 +1,7 @@
 /* text.c - ASCII and UTF-8 helpers for untrusted bytes; see text.h. */
 #include "base/text.h"
 
+#include <stdint.h>
 #include <string.h>
 
 bool pd_strieq(const char *a, const char *b)
@@ -142,13 +143,52 @@ bool pd_utf8_valid(const char *p, size_t n)
 	return true;
 }
 
+/* Length of the prefix of u[0..n) that is valid UTF-8 without NUL bytes;
+ * ASCII is checked eight bytes at a time. */
+static size_t utf8_clean_prefix(const unsigned char *u, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		if (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, u + i, 8);
+			/* no byte >= 0x80 and no zero byte: eight ASCII characters */
+			if (!(w & 0x8080808080808080ull) && !((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull)) {
+				i += 8;
+				continue;
+			}
+		}
+		if (u[i] == 0)
+			return i;
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t l = pd_utf8_seqlen(u + i, n - i);
+		if (!l)
+			return i;
+		i += l;
+	}
+	return n;
+}
+
 char *pd_utf8_sanitize(struct pd_arena *a, const char *p, size_t n, size_t *out_n)
 {
 	const unsigned char *u = (const unsigned char *)p;
-	/* worst case every byte becomes a 3-byte U+FFFD */
-	char *o = pd_arena_alloc(a, n * 3 + 1);
-	size_t k = 0;
-	for (size_t i = 0; i < n;) {
+	size_t clean = utf8_clean_prefix(u, n);
+	if (clean == n) { /* the common case: one copy */
+		char *o = pd_arena_alloc(a, n + 1);
+		memcpy(o, p, n);
+		o[n] = '\0';
+		if (out_n)
+			*out_n = n;
+		return o;
+	}
+	/* worst case every byte after the clean prefix becomes a 3-byte U+FFFD */
+	char *o = pd_arena_alloc(a, clean + (n - clean) * 3 + 1);
+	memcpy(o, p, clean);
+	size_t k = clean;
+	for (size_t i = clean; i < n;) {
 		if (u[i] == 0) {
 			i++;
 			continue;

@@ -10,6 +10,7 @@
 #include "mail/parse.h"
 
 #include <gmime/gmime.h>
+#include <openssl/sha.h>
 #include <string.h>
 
 #include "base/fold.h"
@@ -478,9 +479,14 @@ static void visit_leaf(struct pstate *st, GMimePart *gp, struct pd_part *p, bool
 			}
 			return;
 		}
-		gchar *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)content, n);
-		g_strlcpy(p->sha256, sum, sizeof p->sha256);
-		g_free(sum);
+		unsigned char md[SHA256_DIGEST_LENGTH];
+		SHA256((const unsigned char *)content, n, md);
+		static const char hex[] = "0123456789abcdef";
+		for (size_t k = 0; k < sizeof md; k++) {
+			p->sha256[2 * k] = hex[md[k] >> 4];
+			p->sha256[2 * k + 1] = hex[md[k] & 15];
+		}
+		p->sha256[2 * sizeof md] = '\0';
 	}
 	if (!text || (attach && fname && !html))
 		return; /* HTML attachments are read too: credential forms hide there */
