@@ -77,6 +77,31 @@ int main(void)
 	CHECK(!pd_strieq("From", "Fro"), "strieq length");
 	CHECK(pd_memcasemem("xxHeLLo", 7, "hello") != NULL, "memcasemem");
 	CHECK(pd_memcasemem("xxHeLL", 6, "hello") == NULL, "memcasemem short");
+	/* the memchr-driven search against a naive one on random text over a
+	 * small alphabet (many near misses, both cases, needle at the end) */
+	{
+		unsigned seed = 777, bad = 0;
+		for (int round = 0; round < 20000; round++) {
+			char hay[40], nd[6];
+			size_t hn = (size_t)(round % 40), nn = 1 + (size_t)(round % 5);
+			for (size_t i = 0; i < hn; i++) {
+				seed = seed * 1103515245u + 12345u;
+				hay[i] = "aAbB.-"[(seed >> 16) % 6];
+			}
+			for (size_t i = 0; i < nn; i++) {
+				seed = seed * 1103515245u + 12345u;
+				nd[i] = "aAbB.-"[(seed >> 16) % 6];
+			}
+			nd[nn] = '\0';
+			const char *want = NULL;
+			for (size_t i = 0; !want && i + nn <= hn; i++)
+				if (pd_strnieq(hay + i, nd, nn))
+					want = hay + i;
+			if (pd_memcasemem(hay, hn, nd) != want)
+				bad++;
+		}
+		CHECK(bad == 0, "memcasemem differs from the naive search in %u of 20000 cases", bad);
+	}
 	CHECK(pd_str_endswith_ci("mail.Example.COM", ".example.com"), "endswith");
 	CHECK_STREQ(pd_collapse_ws(a, "  a \r\n\t b  ", 11), "a b", "collapse");
 

@@ -35,15 +35,30 @@ const char *pd_memcasemem(const char *hay, size_t n, const char *needle)
 		return hay;
 	if (m > n)
 		return NULL;
-	int first = pd_tolower((unsigned char)needle[0]);
-	for (size_t i = 0; i + m <= n; i++) {
-		if (pd_tolower((unsigned char)hay[i]) != first)
-			continue;
-		size_t j = 1;
-		while (j < m && pd_tolower((unsigned char)hay[i + j]) == pd_tolower((unsigned char)needle[j]))
-			j++;
-		if (j == m)
-			return hay + i;
+	/* candidates are found with memchr (vectorised) for the lower- and
+	 * the upper-case first byte; each memchr result is kept until the
+	 * scan passes it, so the work stays linear in n */
+	unsigned char lo = (unsigned char)pd_tolower((unsigned char)needle[0]);
+	unsigned char up = (unsigned char)(lo >= 'a' && lo <= 'z' ? lo - 32 : lo);
+	const char *end = hay + (n - m) + 1; /* last start + 1 */
+	const char *na = NULL, *nb = up != lo ? NULL : end;
+	for (const char *p = hay; p < end;) {
+		if (!na || na < p) {
+			na = memchr(p, lo, (size_t)(end - p));
+			if (!na)
+				na = end;
+		}
+		if (!nb || nb < p) {
+			nb = memchr(p, up, (size_t)(end - p));
+			if (!nb)
+				nb = end;
+		}
+		const char *c = na < nb ? na : nb;
+		if (c == end)
+			return NULL;
+		if (m == 1 || pd_strnieq(c + 1, needle + 1, m - 1))
+			return c;
+		p = c + 1;
 	}
 	return NULL;
 }
