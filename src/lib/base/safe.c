@@ -40,6 +40,14 @@ char *pd_term_safe(struct pd_arena *a, const char *s, size_t n, unsigned flags)
 	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
 		unsigned char c = u[i];
+		if (c >= 0x20 && c < 0x7F) { /* a run of printable ASCII: one copy */
+			size_t j = i + 1;
+			while (j < n && u[j] >= 0x20 && u[j] < 0x7F)
+				j++;
+			pd_buf_add(&b, u + i, j - i);
+			i = j;
+			continue;
+		}
 		if (c == '\n' || c == '\t') {
 			if (flags & PD_TERM_KEEP_NEWLINES)
 				pd_buf_addc(&b, (char)c);
