@@ -149,6 +149,29 @@ static void section(struct out *o, const char *title)
 	putf(o, "\n%s%s%s\n", color(o, "\033[1m"), title, color(o, "\033[0m"));
 }
 
+/* Where the brand claim was found (brand.c site names), for people. */
+static const char *site_label(const char *site, enum pd_lang lang)
+{
+	static const struct {
+		const char *id, *en, *ja;
+	} t[] = {
+		{ "from-display-name", "From display name", "差出人の表示名" },
+		{ "from-address", "From address", "差出人アドレス" },
+		{ "reply-to", "Reply-To", "返信先" },
+		{ "return-path", "Return-Path", "エンベロープ送信者" },
+		{ "subject", "Subject", "件名" },
+		{ "footer", "footer", "フッター" },
+		{ "image-alt-or-title", "image text", "画像の代替テキスト" },
+		{ "body", "body", "本文" },
+		{ "html-attachment", "HTML attachment", "HTML 添付ファイル" },
+		{ "html-title", "HTML title", "HTML のタイトル" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+		if (strcmp(site, t[i].id) == 0)
+			return lang == PD_LANG_JA ? t[i].ja : t[i].en;
+	return site;
+}
+
 /* One part of a finding's "where" in Japanese.  The library writes
  * "where" in a fixed English form (JSON keeps it, for machines):
  * "Subject (line 13)", "Received #2 (line 6)", "link 1", "link 3
@@ -452,7 +475,7 @@ const char *pd_render_text(const struct pd_ctx *ctx, struct pd_arena *a, const s
 	if (r->brand) /* brand.c: the claimed brand, where, and whether it holds */
 		putf(&o, "  %s%s (%s)%s\n", pad(&o, lang == PD_LANG_JA ? "ブランド" : "Brand", 10),
 		     safe(&o, lang == PD_LANG_JA ? r->brand->name_ja : r->brand->name),
-		     r->brand->nsites ? r->brand->sites[0].site : "",
+		     r->brand->nsites ? site_label(r->brand->sites[0].site, lang) : "",
 		     r->brand->verified ? (lang == PD_LANG_JA ? " — 認証済みの正規ドメインから送信"
 		                                              : " — sent from its own, authenticated domain")
 		     : r->brand->ncontra ? pd_arena_printf(o.a, lang == PD_LANG_JA ? " — 矛盾 %u 件（下記）"
