@@ -302,7 +302,10 @@ static const struct pd_url *innermost(const struct pd_url *u)
 
 void pd_an_links(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r)
 {
-	const char *fromreg = pd_from_domain(r, m);
+	/* a mail forwarded inline: links belong to the quoted sender's mail */
+	const char *fromreg = m->fwd_inline && m->fwd_from.valid && *m->fwd_from.domain
+	                          ? pd_registrable_of(r, m->fwd_from.domain)
+	                          : pd_from_domain(r, m);
 	const char *rcpt = m->recipient_addr;
 	struct lctx c = { ctx, m, r, fromreg };
 	struct needle nd[16];
