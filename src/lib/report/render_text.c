@@ -472,6 +472,10 @@ const char *pd_render_text(const struct pd_ctx *ctx, struct pd_arena *a, const s
 	put(&o, ")\n");
 	putf(&o, "  %s%s\n", pad(&o, L(&o, L_SUBJECT), 10), *m->subject ? safe(&o, m->subject) : "-");
 	putf(&o, "  %s%s\n", pad(&o, L(&o, L_FROM), 10), addr_line(&o, &m->from));
+	if (m->fwd_inline && m->fwd_from.valid) /* the quoted mail's sender: the one judged */
+		putf(&o, "  %s%s%s\n", pad(&o, lang == PD_LANG_JA ? "元の差出人" : "Original", 10),
+		     addr_line(&o, &m->fwd_from),
+		     lang == PD_LANG_JA ? "（本文に引用された転送元メール）" : " (quoted in a forward)");
 	if (r->brand) /* brand.c: the claimed brand, where, and whether it holds */
 		putf(&o, "  %s%s (%s)%s\n", pad(&o, lang == PD_LANG_JA ? "ブランド" : "Brand", 10),
 		     safe(&o, lang == PD_LANG_JA ? r->brand->name_ja : r->brand->name),
