@@ -149,6 +149,25 @@ static void section(struct out *o, const char *title)
 	putf(o, "\n%s%s%s\n", color(o, "\033[1m"), title, color(o, "\033[0m"));
 }
 
+/* The IP-data source line (written in English by scripts/fetch-data into
+ * data/fetched/ipdb/SOURCE) with its labels in Japanese. */
+static const char *ipdb_source_ja(struct out *o, const char *src)
+{
+	static const char *const map[][2] = {
+		{ "AS numbers: ", "AS 番号: " }, { "country: ", "国: " },
+		{ "city (approximate): ", "都市（おおよその位置）: " }, { "data of ", "データ日付 " },
+		{ "includes GeoLite2 data created by MaxMind", "MaxMind の GeoLite2 データを含む" },
+	};
+	const char *res = src;
+	for (size_t k = 0; k < sizeof map / sizeof *map; k++) {
+		const char *hit;
+		size_t guard = 0;
+		while ((hit = strstr(res, map[k][0])) != NULL && guard++ < 8)
+			res = pd_arena_printf(o->a, "%.*s%s%s", (int)(hit - res), res, map[k][1], hit + strlen(map[k][0]));
+	}
+	return res;
+}
+
 /* Where the brand claim was found (brand.c site names), for people. */
 static const char *site_label(const char *site, enum pd_lang lang)
 {
@@ -321,7 +340,8 @@ static void route(struct out *o, const struct pd_msg *m)
 	for (unsigned i = 0; i < m->nhops; i++)
 		any_net = any_net || m->hops[i].asn || (m->hops[i].country && *m->hops[i].country);
 	if (any_net && o->ipdb_source)
-		putf(o, "  (%s%s)\n", o->lang == PD_LANG_JA ? "IP データ: " : "IP data: ", safe(o, o->ipdb_source));
+		putf(o, "  (%s%s)\n", o->lang == PD_LANG_JA ? "IP データ: " : "IP data: ",
+		     safe(o, o->lang == PD_LANG_JA ? ipdb_source_ja(o, o->ipdb_source) : o->ipdb_source));
 }
 
 static void auth(struct out *o, const struct pd_report *r, const struct pd_msg *m)
