@@ -42,27 +42,6 @@ struct stats {
 	bool dump;
 };
 
-static char *norm_ws(struct pd_arena *a, const char *s)
-{
-	size_t n = strlen(s);
-	char *o = pd_arena_alloc(a, n + 1);
-	size_t k = 0;
-	bool sp = false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (pd_isspace(c)) {
-			sp = true;
-			continue;
-		}
-		if (sp && k)
-			o[k++] = ' ';
-		sp = false;
-		o[k++] = (char)c;
-	}
-	o[k] = '\0';
-	return o;
-}
-
 static bool anchors_equal(const struct pd_html_result *x, const struct pd_html_result *y, unsigned *at)
 {
 	unsigned n = x->nanchors < y->nanchors ? x->nanchors : y->nanchors;
@@ -92,7 +71,7 @@ static void compare(struct stats *st, struct pd_arena *a, const char *file, unsi
 	st->parts++;
 	unsigned at;
 	bool an = anchors_equal(&ours, &ref, &at);
-	const char *t1 = norm_ws(a, ours.text), *t2 = norm_ws(a, ref.text);
+	const char *t1 = pd_collapse_ws(a, ours.text, strlen(ours.text)), *t2 = pd_collapse_ws(a, ref.text, strlen(ref.text));
 	bool tx = strcmp(t1, t2) == 0;
 	bool ti = strcmp(ours.title, ref.title) == 0;
 	unsigned mask = ~(unsigned)PD_HTML_PARSE_ERRORS;

@@ -50,6 +50,7 @@
  * body -> row ...), a fixed depth.  All memory is in the arena.
  */
 #include "mail/html.h"
+#include "mail/html_rules.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -525,74 +526,16 @@ static struct pd_anchor *add_anchor(struct html *h, enum pd_link_origin origin, 
 	return add_anchor_at(h, h->wc, UINT_MAX, origin, href);
 }
 
-static bool style_hides(const char *style)
+/* URLs that script code navigates to (html_rules.c) become anchors. */
+static void script_url(void *ud, const char *url, size_t len)
 {
-	if (!style)
-		return false;
-	char buf[512];
-	size_t k = 0;
-	for (size_t i = 0; style[i] && k + 1 < sizeof buf; i++)
-		if (!pd_isspace((unsigned char)style[i]))
-			buf[k++] = (char)pd_tolower((unsigned char)style[i]);
-	buf[k] = '\0';
-	return strstr(buf, "display:none") || strstr(buf, "visibility:hidden") ||
-	       strstr(buf, "font-size:0") || strstr(buf, "font-size:1px") || strstr(buf, "max-height:0") ||
-	       strstr(buf, "opacity:0;") || (k >= 9 && strcmp(buf + k - 9, "opacity:0") == 0);
+	struct html *h = ud;
+	add_anchor(h, PD_LINK_HTML_SCRIPT, pd_arena_strndup(h->a, url, len));
 }
 
-static const char *refresh_url(struct pd_arena *a, const char *content)
-{
-	const char *p = pd_memcasemem(content, strlen(content), "url");
-	if (!p)
-		return NULL;
-	p += 3;
-	while (*p && pd_isspace((unsigned char)*p))
-		p++;
-	if (*p != '=')
-		return NULL;
-	p++;
-	while (*p && pd_isspace((unsigned char)*p))
-		p++;
-	char q = (*p == '\'' || *p == '"') ? *p++ : 0;
-	const char *e = p;
-	while (*e && (q ? *e != q : !pd_isspace((unsigned char)*e) && *e != ';'))
-		e++;
-	return e > p ? pd_arena_strndup(a, p, (size_t)(e - p)) : NULL;
-}
-
-/* Quoted URLs after location / window.open in script text. */
 static void scan_script(struct html *h, const char *s, size_t n)
 {
-	static const char *const keys[] = { "location.href", "location.replace", "location.assign",
-		"window.location", "document.location", "window.open", "location=" };
-	if (n > SCRIPT_SCAN_MAX)
-		n = SCRIPT_SCAN_MAX;
-	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-		const char *p = s;
-		size_t left = n;
-		const char *hit;
-		unsigned found = 0;
-		while (found < 8 && (hit = pd_memcasemem(p, left, keys[k])) != NULL) {
-			const char *q = hit + strlen(keys[k]);
-			const char *end = s + n;
-			const char *lim = q + 64 < end ? q + 64 : end;
-			while (q < lim && *q != '"' && *q != '\'' && *q != '`')
-				q++;
-			if (q < lim) {
-				char quote = *q++;
-				const char *e = q;
-				while (e < end && e - q < ATTR_MAX && *e != quote && *e != '\n')
-					e++;
-				if (e < end && *e == quote && e > q &&
-				    (pd_strnieq(q, "http", 4) || pd_strnieq(q, "//", 2) || pd_strnieq(q, "data:", 5))) {
-					add_anchor(h, PD_LINK_HTML_SCRIPT, pd_arena_strndup(h->a, q, (size_t)(e - q)));
-					found++;
-				}
-			}
-			left -= (size_t)(hit + 1 - p);
-			p = hit + 1;
-		}
-	}
+	pd_html_script_urls(s, n, script_url, h);
 }
 
 static int anchor_text_slot(struct html *h)
@@ -618,7 +561,7 @@ static void enter(struct html *h, struct frame *f)
 	enum tag t = (enum tag)f->tag;
 	bool foreign = f->ns != NS_HTML;
 	f->entered = true;
-	if (style_hides(attr(h, A_STYLE))) {
+	if (pd_html_style_hides(attr(h, A_STYLE))) {
 		f->own_hidden = true;
 		f->hidden = true;
 	}
@@ -679,7 +622,7 @@ static void enter(struct html *h, struct frame *f)
 		const char *he = attr(h, A_HTTP_EQUIV);
 		const char *content = attr(h, A_CONTENT);
 		if (he && content && pd_strieq(he, "refresh"))
-			add_anchor(h, PD_LINK_HTML_META, refresh_url(a, content));
+			add_anchor(h, PD_LINK_HTML_META, pd_html_refresh_url(a, content));
 		break;
 	}
 	case T_BASE:
@@ -1445,7 +1388,7 @@ static void insert_formatting(struct html *h, enum tag t)
 
 static void root_attrs(struct html *h)
 {
-	if (style_hides(attr(h, A_STYLE)))
+	if (pd_html_style_hides(attr(h, A_STYLE)))
 		for (unsigned i = 0; i < h->top; i++)
 			h->st[i].hidden = h->st[i].own_hidden = true;
 }

@@ -1,0 +1,80 @@
+/* html_rules.c - see html_rules.h. */
+#include "mail/html_rules.h"
+
+#include <string.h>
+
+#include "base/text.h"
+
+#define URL_MAX 8192
+#define SCRIPT_SCAN_MAX (64 * 1024)
+
+bool pd_html_style_hides(const char *style)
+{
+	if (!style)
+		return false;
+	/* compare without spaces: "display : none" */
+	char buf[512];
+	size_t k = 0;
+	for (size_t i = 0; style[i] && k + 1 < sizeof buf; i++)
+		if (!pd_isspace((unsigned char)style[i]))
+			buf[k++] = (char)pd_tolower((unsigned char)style[i]);
+	buf[k] = '\0';
+	return strstr(buf, "display:none") || strstr(buf, "visibility:hidden") ||
+	       strstr(buf, "font-size:0") || strstr(buf, "font-size:1px") || strstr(buf, "max-height:0") ||
+	       strstr(buf, "opacity:0;") || (k >= 9 && strcmp(buf + k - 9, "opacity:0") == 0);
+}
+
+const char *pd_html_refresh_url(struct pd_arena *a, const char *content)
+{
+	const char *p = pd_memcasemem(content, strlen(content), "url");
+	if (!p)
+		return NULL;
+	p += 3;
+	while (*p && pd_isspace((unsigned char)*p))
+		p++;
+	if (*p != '=')
+		return NULL;
+	p++;
+	while (*p && pd_isspace((unsigned char)*p))
+		p++;
+	char q = (*p == '\'' || *p == '"') ? *p++ : 0;
+	const char *e = p;
+	while (*e && (q ? *e != q : !pd_isspace((unsigned char)*e) && *e != ';'))
+		e++;
+	return e > p ? pd_arena_strndup(a, p, (size_t)(e - p)) : NULL;
+}
+
+void pd_html_script_urls(const char *s, size_t n, void (*found)(void *ud, const char *url, size_t len),
+                         void *ud)
+{
+	static const char *const keys[] = { "location.href", "location.replace", "location.assign",
+		"window.location", "document.location", "window.open", "location=" };
+	if (n > SCRIPT_SCAN_MAX)
+		n = SCRIPT_SCAN_MAX;
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+		const char *p = s;
+		size_t left = n;
+		const char *hit;
+		unsigned nfound = 0;
+		while (nfound < 8 && (hit = pd_memcasemem(p, left, keys[k])) != NULL) {
+			const char *q = hit + strlen(keys[k]);
+			const char *end = s + n;
+			const char *lim = q + 64 < end ? q + 64 : end;
+			while (q < lim && *q != '"' && *q != '\'' && *q != '`')
+				q++;
+			if (q < lim) {
+				char quote = *q++;
+				const char *e = q;
+				while (e < end && e - q < URL_MAX && *e != quote && *e != '\n')
+					e++;
+				if (e < end && *e == quote && e > q &&
+				    (pd_strnieq(q, "http", 4) || pd_strnieq(q, "//", 2) || pd_strnieq(q, "data:", 5))) {
+					found(ud, q, (size_t)(e - q));
+					nfound++;
+				}
+			}
+			left -= (size_t)(hit + 1 - p);
+			p = hit + 1;
+		}
+	}
+}
