@@ -462,20 +462,7 @@ static const char *attr(struct html *h, int id)
 	if (!v->more || !v->nonspace_after)
 		while (n && pd_isspace((unsigned char)s[n - 1]))
 			n--;
-	if (n >= 5 && pd_strnieq(s, "data:", 5) && n > 256)
-		n = 256;
-	char *o = pd_arena_alloc(h->a, n + 1);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7F)
-			continue;
-		o[k++] = (char)c;
-	}
-	while (k && ((unsigned char)o[k - 1] & 0xC0) == 0x80 && k == n && !pd_utf8_valid(o, k))
-		k--;
-	o[k] = '\0';
-	return o;
+	return pd_html_attr_copy(h->a, s, n);
 }
 
 /* href / title of a foreign element may be written xlink:href (gumbo and

@@ -115,21 +115,7 @@ static const char *attr(struct pd_arena *a, const GumboElement *el, const char *
 		n--;
 	if (n > ATTR_MAX)
 		n = ATTR_MAX;
-	if (n >= 5 && pd_strnieq(v, "data:", 5) && n > 256)
-		n = 256;
-	char *o = pd_arena_alloc(a, n + 1);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)v[i];
-		if (c < 0x20 || c == 0x7F)
-			continue;
-		o[k++] = (char)c;
-	}
-	/* do not cut a UTF-8 sequence in half */
-	while (k && ((unsigned char)o[k - 1] & 0xC0) == 0x80 && k == n && !pd_utf8_valid(o, k))
-		k--;
-	o[k] = '\0';
-	return o;
+	return pd_html_attr_copy(a, v, n);
 }
 
 static struct pd_anchor *add_anchor(struct walker *w, enum pd_link_origin origin, const char *href)

@@ -8,6 +8,25 @@
 #define URL_MAX 8192
 #define SCRIPT_SCAN_MAX (64 * 1024)
 
+char *pd_html_attr_copy(struct pd_arena *a, const char *s, size_t n)
+{
+	if (n >= 5 && pd_strnieq(s, "data:", 5) && n > 256)
+		n = 256;
+	char *o = pd_arena_alloc(a, n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7F)
+			continue;
+		o[k++] = (char)c;
+	}
+	/* do not cut a UTF-8 sequence in half */
+	while (k && ((unsigned char)o[k - 1] & 0xC0) == 0x80 && k == n && !pd_utf8_valid(o, k))
+		k--;
+	o[k] = '\0';
+	return o;
+}
+
 bool pd_html_style_hides(const char *style)
 {
 	if (!style)

@@ -11,6 +11,11 @@
 
 #include "base/arena.h"
 
+/* Copy of an attribute value s[0..n) (already trimmed and bounded by the
+ * reader): a data: URL cut at 256 bytes, control characters dropped, a
+ * UTF-8 sequence cut in half at the end removed. */
+char *pd_html_attr_copy(struct pd_arena *a, const char *s, size_t n);
+
 /* Does a style attribute hide its element's text (display:none,
  * visibility:hidden, font-size:0/1px, max-height:0, opacity:0)? */
 bool pd_html_style_hides(const char *style);
