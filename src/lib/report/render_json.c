@@ -1,10 +1,10 @@
 /* render_json.c - the machine report (schema in docs/JSON.md).
  *
- * json-c builds the document; insertion order is the key order, so the
- * output is stable.  Every string put in is valid UTF-8 (the model and
- * findings are sanitised), and json-c escapes control characters, so the
- * JSON is always valid.  URLs, hosts and IPs come raw and defanged. */
-#include <json-c/json.h>
+ * Written in one pass with the streaming writer (jsonw.c): the call order
+ * is the key order, so the output is stable.  Every string put in is valid
+ * UTF-8 (the model and findings are sanitised), and the writer escapes
+ * control characters, so the JSON is always valid.  URLs, hosts and IPs
+ * come raw and defanged. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -13,19 +13,15 @@
 #include "base/text.h"
 #include "ctx.h"
 #include "pd-config.h"
+#include "report/jsonw.h"
 #include "report/report.h"
 #include "report/render_links.h"
 
-static void add_s(json_object *o, const char *k, const char *v)
-{
-	json_object_object_add(o, k, json_object_new_string(v ? v : ""));
-}
-
-static void add_num(json_object *o, const char *k, double v)
+/* Numbers short and stable: "11.50" -> "11.5", "3.00" -> "3", "-0" -> "0". */
+static void add_num(struct pd_jw *w, const char *k, double v)
 {
 	char buf[32];
 	snprintf(buf, sizeof buf, "%.2f", v);
-	/* keep the printed form short and stable: "11.50" -> "11.5", "3.00" -> "3" */
 	size_t n = strlen(buf);
 	while (n && buf[n - 1] == '0')
 		buf[--n] = '\0';
@@ -33,20 +29,20 @@ static void add_num(json_object *o, const char *k, double v)
 		buf[--n] = '\0';
 	if (strcmp(buf, "-0") == 0)
 		snprintf(buf, sizeof buf, "0");
-	double r;
-	sscanf(buf, "%lf", &r);
-	json_object_object_add(o, k, json_object_new_double_s(r, buf));
+	pd_jw_raw_num(w, k, buf);
 }
 
-static json_object *addr_obj(const struct pd_addr *a)
+static void addr_obj(struct pd_jw *w, const char *k, const struct pd_addr *a)
 {
-	if (!*a->addr && !*a->display)
-		return NULL;
-	json_object *o = json_object_new_object();
-	add_s(o, "display", a->display);
-	add_s(o, "address", a->addr);
-	add_s(o, "domain", a->domain);
-	return o;
+	if (!*a->addr && !*a->display) {
+		pd_jw_null(w, k);
+		return;
+	}
+	pd_jw_obj(w, k);
+	pd_jw_str(w, "display", a->display);
+	pd_jw_str(w, "address", a->addr);
+	pd_jw_str(w, "domain", a->domain);
+	pd_jw_end_obj(w);
 }
 
 static const char *iso_time(struct pd_arena *a, int64_t t)
@@ -75,232 +71,252 @@ static const char *origin_name(enum pd_link_origin o)
 }
 
 /* The brand the mail claims to be: where, its official domains, and what
- * contradicts the claim (the detail of each brand finding). */
-static json_object *brand_obj(const struct pd_brand_claim *bc)
+ * contradicts the claim (the detail of each brand finding); null if none. */
+static void brand_obj(struct pd_jw *w, const struct pd_brand_claim *bc)
 {
-	if (!bc)
-		return NULL;
-	json_object *o = json_object_new_object();
-	add_s(o, "id", bc->id);
-	add_s(o, "name", bc->name);
-	add_s(o, "name_ja", bc->name_ja);
-	json_object *cl = json_object_new_array();
+	if (!bc) {
+		pd_jw_null(w, "brand");
+		return;
+	}
+	pd_jw_obj(w, "brand");
+	pd_jw_str(w, "id", bc->id);
+	pd_jw_str(w, "name", bc->name);
+	pd_jw_str(w, "name_ja", bc->name_ja);
+	pd_jw_arr(w, "claimed_in");
 	for (unsigned i = 0; i < bc->nsites; i++) {
-		json_object *x = json_object_new_object();
-		add_s(x, "site", bc->sites[i].site);
-		add_s(x, "where", bc->sites[i].where);
-		add_s(x, "value", bc->sites[i].value);
-		json_object_array_add(cl, x);
+		pd_jw_obj(w, NULL);
+		pd_jw_str(w, "site", bc->sites[i].site);
+		pd_jw_str(w, "where", bc->sites[i].where);
+		pd_jw_str(w, "value", bc->sites[i].value);
+		pd_jw_end_obj(w);
 	}
-	json_object_object_add(o, "claimed_in", cl);
-	json_object *dm = json_object_new_array();
+	pd_jw_end_arr(w);
+	pd_jw_arr(w, "official_domains");
 	for (unsigned i = 0; i < bc->ndomains; i++)
-		json_object_array_add(dm, json_object_new_string(bc->domains[i]));
-	json_object_object_add(o, "official_domains", dm);
-	json_object_object_add(o, "verified", json_object_new_boolean(bc->verified));
-	json_object *ct = json_object_new_array();
+		pd_jw_str(w, NULL, bc->domains[i]);
+	pd_jw_end_arr(w);
+	pd_jw_bool(w, "verified", bc->verified);
+	pd_jw_arr(w, "contradicted_by");
 	for (unsigned i = 0; i < bc->ncontra; i++) {
-		json_object *x = json_object_new_object();
-		add_s(x, "finding", bc->contra[i].finding);
-		add_s(x, "en", bc->contra[i].en);
-		add_s(x, "ja", bc->contra[i].ja);
-		json_object_array_add(ct, x);
+		pd_jw_obj(w, NULL);
+		pd_jw_str(w, "finding", bc->contra[i].finding);
+		pd_jw_str(w, "en", bc->contra[i].en);
+		pd_jw_str(w, "ja", bc->contra[i].ja);
+		pd_jw_end_obj(w);
 	}
-	json_object_object_add(o, "contradicted_by", ct);
-	return o;
+	pd_jw_end_arr(w);
+	pd_jw_end_obj(w);
 }
 
-static json_object *findings(struct pd_arena *a, const struct pd_report *r)
+static void findings(struct pd_jw *w, struct pd_arena *a, const struct pd_report *r)
 {
-	json_object *arr = json_object_new_array();
+	pd_jw_arr(w, "findings");
 	for (unsigned i = 0; i < r->nfindings; i++) {
 		const struct pd_finding *f = &r->findings[i];
 		const struct pd_catalog_entry *c = &pd_catalog[f->id];
-		json_object *o = json_object_new_object();
-		add_s(o, "id", c->id);
-		add_s(o, "group", pd_group_name(c->group));
-		add_s(o, "severity", pd_severity_name(c->severity));
-		add_num(o, "weight", f->weight);
-		add_s(o, "where", f->where);
-		add_s(o, "value", f->value);
+		pd_jw_obj(w, NULL);
+		pd_jw_str(w, "id", c->id);
+		pd_jw_str(w, "group", pd_group_name(c->group));
+		pd_jw_str(w, "severity", pd_severity_name(c->severity));
+		add_num(w, "weight", f->weight);
+		pd_jw_str(w, "where", f->where);
+		pd_jw_str(w, "value", f->value);
 		if (f->value_is_url)
-			add_s(o, "value_defanged", pd_defang_url(a, f->value));
+			pd_jw_str(w, "value_defanged", pd_defang_url(a, f->value));
 		else if (f->value_is_host)
-			add_s(o, "value_defanged", pd_defang_host(a, f->value));
-		add_s(o, "detail", f->detail);
-		add_s(o, "detail_ja", f->detail_ja);
-		json_object *ex = json_object_new_object();
-		add_s(ex, "en", c->en);
-		add_s(ex, "ja", c->ja);
-		json_object_object_add(o, "explanation", ex);
-		json_object_array_add(arr, o);
+			pd_jw_str(w, "value_defanged", pd_defang_host(a, f->value));
+		pd_jw_str(w, "detail", f->detail);
+		pd_jw_str(w, "detail_ja", f->detail_ja);
+		pd_jw_obj(w, "explanation");
+		pd_jw_str(w, "en", c->en);
+		pd_jw_str(w, "ja", c->ja);
+		pd_jw_end_obj(w);
+		pd_jw_end_obj(w);
 	}
-	return arr;
+	pd_jw_end_arr(w);
 }
 
-static json_object *message(struct pd_arena *a, const struct pd_msg *m)
+static void message(struct pd_jw *w, struct pd_arena *a, const struct pd_msg *m)
 {
-	json_object *o = json_object_new_object();
-	add_s(o, "subject", m->subject);
-	add_s(o, "subject_raw", m->subject_raw);
-	json_object_object_add(o, "from", addr_obj(&m->from));
-	json_object_object_add(o, "reply_to", addr_obj(&m->reply_to));
-	json_object_object_add(o, "return_path", addr_obj(&m->return_path));
-	json_object_object_add(o, "sender", addr_obj(&m->sender));
-	json_object *to = json_object_new_array();
+	pd_jw_obj(w, "message");
+	pd_jw_str(w, "subject", m->subject);
+	pd_jw_str(w, "subject_raw", m->subject_raw);
+	addr_obj(w, "from", &m->from);
+	addr_obj(w, "reply_to", &m->reply_to);
+	addr_obj(w, "return_path", &m->return_path);
+	addr_obj(w, "sender", &m->sender);
+	pd_jw_arr(w, "to");
 	for (unsigned i = 0; i < m->nto; i++)
-		json_object_array_add(to, addr_obj(&m->to[i]));
-	json_object_object_add(o, "to", to);
-	add_s(o, "recipient", m->recipient_addr);
-	add_s(o, "date", m->date_raw);
-	json_object_object_add(o, "date_utc", m->has_date ? json_object_new_string(iso_time(a, m->date)) : NULL);
-	add_s(o, "message_id", m->message_id);
-	json_object_object_add(o, "size", json_object_new_int64((int64_t)m->size));
+		addr_obj(w, NULL, &m->to[i]);
+	pd_jw_end_arr(w);
+	pd_jw_str(w, "recipient", m->recipient_addr);
+	pd_jw_str(w, "date", m->date_raw);
+	if (m->has_date)
+		pd_jw_str(w, "date_utc", iso_time(a, m->date));
+	else
+		pd_jw_null(w, "date_utc");
+	pd_jw_str(w, "message_id", m->message_id);
+	pd_jw_int(w, "size", (int64_t)m->size);
 	if (m->forwarded) {
-		json_object *fw = json_object_new_object();
-		json_object_object_add(fw, "reporter", addr_obj(&m->outer_from));
-		add_s(fw, "subject", m->outer_subject);
-		json_object_object_add(o, "forwarded", fw);
+		pd_jw_obj(w, "forwarded");
+		addr_obj(w, "reporter", &m->outer_from);
+		pd_jw_str(w, "subject", m->outer_subject);
+		pd_jw_end_obj(w);
 	} else {
-		json_object_object_add(o, "forwarded", NULL);
+		pd_jw_null(w, "forwarded");
 	}
-	return o;
+	pd_jw_end_obj(w);
 }
 
 /* IP facts from the offline databases (net/intel.c), or null. */
-static json_object *network(uint32_t asn, const char *org, const char *country, const char *city)
+static void network(struct pd_jw *w, uint32_t asn, const char *org, const char *country, const char *city)
 {
-	if (!asn && !(country && *country) && !(city && *city))
-		return NULL;
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "asn", asn ? json_object_new_int64(asn) : NULL);
-	add_s(o, "org", org);
-	add_s(o, "country", country);
-	add_s(o, "city_approximate", city);
-	return o;
+	if (!asn && !(country && *country) && !(city && *city)) {
+		pd_jw_null(w, "network");
+		return;
+	}
+	pd_jw_obj(w, "network");
+	if (asn)
+		pd_jw_int(w, "asn", asn);
+	else
+		pd_jw_null(w, "asn");
+	pd_jw_str(w, "org", org);
+	pd_jw_str(w, "country", country);
+	pd_jw_str(w, "city_approximate", city);
+	pd_jw_end_obj(w);
 }
 
-static json_object *route(struct pd_arena *a, const struct pd_msg *m)
+static void route(struct pd_jw *w, struct pd_arena *a, const struct pd_msg *m)
 {
-	json_object *o = json_object_new_object();
-	json_object *hops = json_object_new_array();
+	pd_jw_obj(w, "route");
+	pd_jw_arr(w, "hops");
 	for (unsigned i = 0; i < m->nhops; i++) {
 		const struct pd_hop *h = &m->hops[i];
-		json_object *x = json_object_new_object();
-		json_object_object_add(x, "index", json_object_new_int((int)i + 1));
-		add_s(x, "helo", h->helo);
-		add_s(x, "rdns", h->rdns);
-		add_s(x, "ip", h->ip);
-		add_s(x, "ip_defanged", *h->ip ? pd_defang_host(a, h->ip) : "");
-		json_object_object_add(x, "network", network(h->asn, h->as_org, h->country, h->city));
-		add_s(x, "by", h->by);
-		add_s(x, "with", h->with);
-		add_s(x, "id", h->id);
-		add_s(x, "for", h->for_addr);
-		add_s(x, "date", h->date_raw);
-		json_object_object_add(x, "time_utc", (h->flags & PD_HOP_HAS_DATE) ? json_object_new_string(iso_time(a, h->time)) : NULL);
-		json_object_object_add(x, "private_ip", json_object_new_boolean((h->flags & PD_HOP_IP_PRIVATE) != 0));
-		json_object_object_add(x, "parsed", json_object_new_boolean((h->flags & PD_HOP_PARSED) != 0));
-		add_s(x, "raw", h->raw);
-		json_object_array_add(hops, x);
+		pd_jw_obj(w, NULL);
+		pd_jw_int(w, "index", (int)i + 1);
+		pd_jw_str(w, "helo", h->helo);
+		pd_jw_str(w, "rdns", h->rdns);
+		pd_jw_str(w, "ip", h->ip);
+		pd_jw_str(w, "ip_defanged", *h->ip ? pd_defang_host(a, h->ip) : "");
+		network(w, h->asn, h->as_org, h->country, h->city);
+		pd_jw_str(w, "by", h->by);
+		pd_jw_str(w, "with", h->with);
+		pd_jw_str(w, "id", h->id);
+		pd_jw_str(w, "for", h->for_addr);
+		pd_jw_str(w, "date", h->date_raw);
+		if (h->flags & PD_HOP_HAS_DATE)
+			pd_jw_str(w, "time_utc", iso_time(a, h->time));
+		else
+			pd_jw_null(w, "time_utc");
+		pd_jw_bool(w, "private_ip", (h->flags & PD_HOP_IP_PRIVATE) != 0);
+		pd_jw_bool(w, "parsed", (h->flags & PD_HOP_PARSED) != 0);
+		pd_jw_str(w, "raw", h->raw);
+		pd_jw_end_obj(w);
 	}
-	json_object_object_add(o, "hops", hops);
+	pd_jw_end_arr(w);
 	if (m->origin_hop >= 0) {
 		const struct pd_hop *h = &m->hops[m->origin_hop];
-		json_object *or = json_object_new_object();
-		json_object_object_add(or, "hop", json_object_new_int(m->origin_hop + 1));
-		add_s(or, "ip", h->ip);
-		add_s(or, "ip_defanged", pd_defang_host(a, h->ip));
-		json_object_object_add(or, "network", network(h->asn, h->as_org, h->country, h->city));
-		add_s(or, "rdns", h->rdns);
-		add_s(or, "helo", h->helo);
-		add_s(or, "reason", m->origin_reason);
-		json_object_object_add(o, "origin", or);
+		pd_jw_obj(w, "origin");
+		pd_jw_int(w, "hop", m->origin_hop + 1);
+		pd_jw_str(w, "ip", h->ip);
+		pd_jw_str(w, "ip_defanged", pd_defang_host(a, h->ip));
+		network(w, h->asn, h->as_org, h->country, h->city);
+		pd_jw_str(w, "rdns", h->rdns);
+		pd_jw_str(w, "helo", h->helo);
+		pd_jw_str(w, "reason", m->origin_reason);
+		pd_jw_end_obj(w);
 	} else {
-		json_object_object_add(o, "origin", NULL);
+		pd_jw_null(w, "origin");
 	}
-	return o;
+	pd_jw_end_obj(w);
 }
 
-static json_object *auth(const struct pd_msg *m)
+static void auth(struct pd_jw *w, const struct pd_msg *m)
 {
-	json_object *arr = json_object_new_array();
+	pd_jw_arr(w, "auth");
 	for (unsigned i = 0; i < m->nauth; i++) {
 		const struct pd_authres *ar = &m->auth[i];
-		json_object *o = json_object_new_object();
-		add_s(o, "header", ar->source == PD_AUTH_AR ? "Authentication-Results"
-		                   : ar->source == PD_AUTH_ARC_AR ? "ARC-Authentication-Results" : "Received-SPF");
-		json_object_object_add(o, "index", json_object_new_int((int)ar->header_index + 1));
-		add_s(o, "authserv_id", ar->authserv_id);
+		pd_jw_obj(w, NULL);
+		pd_jw_str(w, "header", ar->source == PD_AUTH_AR ? "Authentication-Results"
+		                       : ar->source == PD_AUTH_ARC_AR ? "ARC-Authentication-Results" : "Received-SPF");
+		pd_jw_int(w, "index", (int)ar->header_index + 1);
+		pd_jw_str(w, "authserv_id", ar->authserv_id);
 		if (ar->source == PD_AUTH_ARC_AR)
-			json_object_object_add(o, "arc_instance", json_object_new_int(ar->arc_instance));
-		json_object *ms = json_object_new_array();
+			pd_jw_int(w, "arc_instance", ar->arc_instance);
+		pd_jw_arr(w, "methods");
 		for (unsigned k = 0; k < ar->nmethods; k++) {
 			const struct pd_auth_method *me = &ar->methods[k];
-			json_object *x = json_object_new_object();
-			add_s(x, "method", me->method);
-			add_s(x, "result", me->result);
-			add_s(x, "reason", me->reason);
-			json_object *props = json_object_new_object();
+			pd_jw_obj(w, NULL);
+			pd_jw_str(w, "method", me->method);
+			pd_jw_str(w, "result", me->result);
+			pd_jw_str(w, "reason", me->reason);
+			/* "ptype.property": the first of duplicates wins, as before */
+			pd_jw_obj(w, "props");
 			for (unsigned p = 0; p < me->nprops; p++) {
 				char key[96];
 				snprintf(key, sizeof key, "%s.%s", me->props[p].ptype, me->props[p].property);
-				if (!json_object_object_get_ex(props, key, NULL))
-					add_s(props, key, me->props[p].value);
+				bool dup = false;
+				for (unsigned q = 0; q < p && !dup; q++) {
+					char prev[96];
+					snprintf(prev, sizeof prev, "%s.%s", me->props[q].ptype, me->props[q].property);
+					dup = strcmp(prev, key) == 0;
+				}
+				if (!dup)
+					pd_jw_str(w, key, me->props[p].value);
 			}
-			json_object_object_add(x, "props", props);
-			json_object_array_add(ms, x);
+			pd_jw_end_obj(w);
+			pd_jw_end_obj(w);
 		}
-		json_object_object_add(o, "methods", ms);
-		json_object_array_add(arr, o);
+		pd_jw_end_arr(w);
+		pd_jw_end_obj(w);
 	}
-	return arr;
+	pd_jw_end_arr(w);
 }
 
-static json_object *links(struct pd_arena *a, const struct pd_msg *m)
+static void links(struct pd_jw *w, struct pd_arena *a, const struct pd_msg *m)
 {
-	json_object *arr = json_object_new_array();
+	pd_jw_arr(w, "links");
 	for (unsigned i = 0; i < m->nurls; i++) {
 		const struct pd_url *u = &m->urls[i];
-		json_object *o = json_object_new_object();
-		add_s(o, "raw", u->raw);
-		add_s(o, "defanged", pd_defang_url(a, u->raw));
-		add_s(o, "origin", origin_name(u->origin));
-		add_s(o, "part", u->part_index < m->nparts ? m->parts[u->part_index].path : "");
-		add_s(o, "shown", u->shown);
-		add_s(o, "scheme", u->scheme);
-		add_s(o, "host", u->host);
-		add_s(o, "host_unicode", u->host_unicode);
-		add_s(o, "domain", u->domain);
-		json_object_object_add(o, "host_is_ip", json_object_new_boolean(u->host_is_ip));
-		pd_json_link_forensics(a, o, u);
+		pd_jw_obj(w, NULL);
+		pd_jw_str(w, "raw", u->raw);
+		pd_jw_str(w, "defanged", pd_defang_url(a, u->raw));
+		pd_jw_str(w, "origin", origin_name(u->origin));
+		pd_jw_str(w, "part", u->part_index < m->nparts ? m->parts[u->part_index].path : "");
+		pd_jw_str(w, "shown", u->shown);
+		pd_jw_str(w, "scheme", u->scheme);
+		pd_jw_str(w, "host", u->host);
+		pd_jw_str(w, "host_unicode", u->host_unicode);
+		pd_jw_str(w, "domain", u->domain);
+		pd_jw_bool(w, "host_is_ip", u->host_is_ip);
+		pd_json_link_forensics(a, w, u);
 		if (u->host_is_ip)
-			json_object_object_add(o, "network", network(u->ip_asn, u->ip_org, u->ip_country, u->ip_city));
-		json_object_array_add(arr, o);
+			network(w, u->ip_asn, u->ip_org, u->ip_country, u->ip_city);
+		pd_jw_end_obj(w);
 	}
-	return arr;
+	pd_jw_end_arr(w);
 }
 
-static json_object *parts(const struct pd_msg *m, bool attachments_only)
+static void parts(struct pd_jw *w, const struct pd_msg *m, bool attachments_only)
 {
-	json_object *arr = json_object_new_array();
+	pd_jw_arr(w, attachments_only ? "attachments" : "parts");
 	for (unsigned i = 0; i < m->nparts; i++) {
 		const struct pd_part *p = &m->parts[i];
 		if (attachments_only && !(p->flags & PD_PART_ATTACHMENT))
 			continue;
-		json_object *o = json_object_new_object();
-		add_s(o, "part", p->path);
-		add_s(o, "content_type", p->content_type);
+		pd_jw_obj(w, NULL);
+		pd_jw_str(w, "part", p->path);
+		pd_jw_str(w, "content_type", p->content_type);
 		if (attachments_only) {
-			add_s(o, "filename", p->filename);
-			json_object_object_add(o, "size", json_object_new_int64((int64_t)p->size));
-			add_s(o, "sha256", p->sha256);
+			pd_jw_str(w, "filename", p->filename);
+			pd_jw_int(w, "size", (int64_t)p->size);
+			pd_jw_str(w, "sha256", p->sha256);
 		} else {
-			add_s(o, "charset_declared", p->charset_declared);
-			add_s(o, "charset_used", p->charset_used);
-			add_s(o, "encoding", p->encoding);
-			json_object_object_add(o, "size", json_object_new_int64((int64_t)p->size));
-			json_object *fl = json_object_new_array();
+			pd_jw_str(w, "charset_declared", p->charset_declared);
+			pd_jw_str(w, "charset_used", p->charset_used);
+			pd_jw_str(w, "encoding", p->encoding);
+			pd_jw_int(w, "size", (int64_t)p->size);
+			pd_jw_arr(w, "flags");
 			static const struct { unsigned bit; const char *name; } names[] = {
 				{ PD_PART_HTML, "html" }, { PD_PART_ATTACHMENT, "attachment" },
 				{ PD_PART_CHARSET_MISLABELLED, "charset-mislabelled" },
@@ -310,65 +326,62 @@ static json_object *parts(const struct pd_msg *m, bool attachments_only)
 			};
 			for (size_t k = 0; k < sizeof names / sizeof *names; k++)
 				if (p->flags & names[k].bit)
-					json_object_array_add(fl, json_object_new_string(names[k].name));
-			json_object_object_add(o, "flags", fl);
+					pd_jw_str(w, NULL, names[k].name);
+			pd_jw_end_arr(w);
 		}
-		json_object_array_add(arr, o);
+		pd_jw_end_obj(w);
 	}
-	return arr;
-}
-
-static const char *serialise(struct pd_arena *a, json_object *root, int pretty)
-{
-	int fl = JSON_C_TO_STRING_NOSLASHESCAPE | (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN);
-	const char *s = json_object_to_json_string_ext(root, fl);
-	const char *out = pd_arena_strdup(a, s);
-	json_object_put(root);
-	return out;
+	pd_jw_end_arr(w);
 }
 
 const char *pd_render_json(const struct pd_ctx *ctx, struct pd_arena *a, const struct pd_report *r, int pretty)
 {
 	const struct pd_msg *m = r->msg;
-	json_object *root = json_object_new_object();
-	add_s(root, "schema", PD_SCHEMA_VERSION);
-	add_s(root, "source", m->source);
-	add_s(root, "verdict", pd_verdict_name(r->verdict));
-	add_num(root, "score", r->score);
-	add_s(root, "category", pd_category_name(r->category));
-	json_object_object_add(root, "partial", json_object_new_boolean(r->partial));
-	json_object_object_add(root, "brand", brand_obj(r->brand)); /* brand.c; null if none claimed */
-	json_object_object_add(root, "findings", findings(a, r));
-	json_object_object_add(root, "message", message(a, m));
-	json_object_object_add(root, "route", route(a, m));
-	json_object_object_add(root, "auth", auth(m));
-	json_object_object_add(root, "links", links(a, m));
-	json_object_object_add(root, "attachments", parts(m, true));
-	json_object_object_add(root, "parts", parts(m, false));
-	json_object *an = json_object_new_array();
+	struct pd_jw w;
+	pd_jw_init(&w, a, pretty);
+	pd_jw_obj(&w, NULL);
+	pd_jw_str(&w, "schema", PD_SCHEMA_VERSION);
+	pd_jw_str(&w, "source", m->source);
+	pd_jw_str(&w, "verdict", pd_verdict_name(r->verdict));
+	add_num(&w, "score", r->score);
+	pd_jw_str(&w, "category", pd_category_name(r->category));
+	pd_jw_bool(&w, "partial", r->partial);
+	brand_obj(&w, r->brand); /* brand.c; null if none claimed */
+	findings(&w, a, r);
+	message(&w, a, m);
+	route(&w, a, m);
+	auth(&w, m);
+	links(&w, a, m);
+	parts(&w, m, true);
+	parts(&w, m, false);
+	pd_jw_arr(&w, "analyzers");
 	for (unsigned i = 0; i < r->nstatus; i++) {
-		json_object *o = json_object_new_object();
-		add_s(o, "name", r->status[i].name);
-		add_s(o, "status", r->status[i].status);
-		json_object_array_add(an, o);
+		pd_jw_obj(&w, NULL);
+		pd_jw_str(&w, "name", r->status[i].name);
+		pd_jw_str(&w, "status", r->status[i].status);
+		pd_jw_end_obj(&w);
 	}
-	json_object_object_add(root, "analyzers", an);
-	json_object *tool = json_object_new_object();
-	add_s(tool, "name", "phishdissect");
-	add_s(tool, "version", PD_VERSION);
-	add_s(tool, "psl", ctx->psl_source ? ctx->psl_source : "");
-	add_s(tool, "freemail", ctx->freemail_source ? ctx->freemail_source : "not installed");
-	add_s(tool, "ip_data", ctx->intel.ipdb_source ? ctx->intel.ipdb_source : "not installed");
-	add_s(tool, "feeds", ctx->intel.feeds ? pd_feeds_summary(ctx->intel.feeds) : "none");
-	json_object_object_add(root, "tool", tool);
-	return serialise(a, root, pretty);
+	pd_jw_end_arr(&w);
+	pd_jw_obj(&w, "tool");
+	pd_jw_str(&w, "name", "phishdissect");
+	pd_jw_str(&w, "version", PD_VERSION);
+	pd_jw_str(&w, "psl", ctx->psl_source ? ctx->psl_source : "");
+	pd_jw_str(&w, "freemail", ctx->freemail_source ? ctx->freemail_source : "not installed");
+	pd_jw_str(&w, "ip_data", ctx->intel.ipdb_source ? ctx->intel.ipdb_source : "not installed");
+	pd_jw_str(&w, "feeds", ctx->intel.feeds ? pd_feeds_summary(ctx->intel.feeds) : "none");
+	pd_jw_end_obj(&w);
+	pd_jw_end_obj(&w);
+	return pd_jw_done(&w);
 }
 
 const char *pd_render_json_error(struct pd_arena *a, const char *source, const char *error)
 {
-	json_object *root = json_object_new_object();
+	struct pd_jw w;
 	size_t n;
-	add_s(root, "source", pd_utf8_sanitize(a, source ? source : "", source ? strlen(source) : 0, &n));
-	add_s(root, "error", pd_utf8_sanitize(a, error ? error : "", error ? strlen(error) : 0, &n));
-	return serialise(a, root, 0);
+	pd_jw_init(&w, a, 0);
+	pd_jw_obj(&w, NULL);
+	pd_jw_str(&w, "source", pd_utf8_sanitize(a, source ? source : "", source ? strlen(source) : 0, &n));
+	pd_jw_str(&w, "error", pd_utf8_sanitize(a, error ? error : "", error ? strlen(error) : 0, &n));
+	pd_jw_end_obj(&w);
+	return pd_jw_done(&w);
 }

@@ -18,35 +18,38 @@
 
 #define MAX_LAYERS 4
 
-json_object *pd_json_url_flags(unsigned flags)
+static void url_flags(struct pd_jw *w, unsigned flags)
 {
-	json_object *arr = json_object_new_array();
+	pd_jw_arr(w, "flags");
 	for (unsigned b = 0; b < PD_URLF_COUNT; b++)
 		if (flags & (1u << b))
-			json_object_array_add(arr, json_object_new_string(pd_url_flag_name(b)));
-	return arr;
+			pd_jw_str(w, NULL, pd_url_flag_name(b));
+	pd_jw_end_arr(w);
 }
 
-void pd_json_link_forensics(struct pd_arena *a, json_object *o, const struct pd_url *u)
+void pd_json_link_forensics(struct pd_arena *a, struct pd_jw *w, const struct pd_url *u)
 {
-	json_object_object_add(o, "userinfo", json_object_new_string(u->userinfo ? u->userinfo : ""));
-	json_object_object_add(o, "port", u->port >= 0 ? json_object_new_int(u->port) : NULL);
-	json_object_object_add(o, "lookalike_of", json_object_new_string(u->lookalike_of ? u->lookalike_of : ""));
-	json_object_object_add(o, "flags", pd_json_url_flags(u->flags));
-	json_object *layers = json_object_new_array();
+	pd_jw_str(w, "userinfo", u->userinfo);
+	if (u->port >= 0)
+		pd_jw_int(w, "port", u->port);
+	else
+		pd_jw_null(w, "port");
+	pd_jw_str(w, "lookalike_of", u->lookalike_of);
+	url_flags(w, u->flags);
+	pd_jw_arr(w, "unwrapped");
 	unsigned d = 0;
 	for (const struct pd_url *L = u->inner; L && d < MAX_LAYERS; L = L->inner, d++) {
-		json_object *x = json_object_new_object();
-		json_object_object_add(x, "raw", json_object_new_string(L->raw));
-		json_object_object_add(x, "defanged", json_object_new_string(pd_defang_url(a, L->raw)));
-		json_object_object_add(x, "via", json_object_new_string(L->via ? L->via : ""));
-		json_object_object_add(x, "host", json_object_new_string(L->host));
-		json_object_object_add(x, "domain", json_object_new_string(L->domain));
-		json_object_object_add(x, "lookalike_of", json_object_new_string(L->lookalike_of ? L->lookalike_of : ""));
-		json_object_object_add(x, "flags", pd_json_url_flags(L->flags));
-		json_object_array_add(layers, x);
+		pd_jw_obj(w, NULL);
+		pd_jw_str(w, "raw", L->raw);
+		pd_jw_str(w, "defanged", pd_defang_url(a, L->raw));
+		pd_jw_str(w, "via", L->via);
+		pd_jw_str(w, "host", L->host);
+		pd_jw_str(w, "domain", L->domain);
+		pd_jw_str(w, "lookalike_of", L->lookalike_of);
+		url_flags(w, L->flags);
+		pd_jw_end_obj(w);
 	}
-	json_object_object_add(o, "unwrapped", layers);
+	pd_jw_end_arr(w);
 }
 
 /* "link N," or "link N (" at the start of a where string: N, else 0. */

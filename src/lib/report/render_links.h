@@ -4,14 +4,12 @@
 #ifndef PD_RENDER_LINKS_H
 #define PD_RENDER_LINKS_H
 
-#include <json-c/json.h>
-
+#include "report/jsonw.h"
 #include "report/report.h"
 
-/* Names of the PD_URLF_* bits set in flags, as a JSON array. */
-json_object *pd_json_url_flags(unsigned flags);
-/* Add userinfo, port, lookalike_of, flags and unwrapped layers to o. */
-void pd_json_link_forensics(struct pd_arena *a, json_object *o, const struct pd_url *u);
+/* Write userinfo, port, lookalike_of, flags (names of the PD_URLF_* bits)
+ * and the unwrapped layers into the open JSON object of a link. */
+void pd_json_link_forensics(struct pd_arena *a, struct pd_jw *w, const struct pd_url *u);
 /* Indices of r->msg->urls, the link with the heaviest findings first
  * (ties in message order).  *out in the arena; returns the count. */
 unsigned pd_links_worst_first(struct pd_arena *a, const struct pd_report *r, unsigned **out);
