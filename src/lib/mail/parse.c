@@ -90,6 +90,7 @@ static const char *warn_name(GMimeParserWarning w)
 	case GMIME_WARN_MALFORMED_MULTIPART: return "multipart without child parts";
 	case GMIME_WARN_TRUNCATED_MESSAGE: return "truncated message";
 	case GMIME_WARN_MALFORMED_MESSAGE: return "malformed message";
+	case GMIME_WARN_INVALID_PARAMETER: return "invalid header parameter";
 	case GMIME_WARN_INVALID_ADDRESS_LIST: return "invalid address list";
 	case GMIME_CRIT_INVALID_HEADER_NAME: return "invalid header name";
 	case GMIME_CRIT_CONFLICTING_HEADER: return "conflicting header";
