@@ -23,6 +23,9 @@ static struct pd_ctx *ctx, *ctx_known;
 #define HDRS "To: info@office.example\nDate: Thu, 28 Sep 2023 09:14:00 +0900\n" \
 	"Message-ID: <1@mail.example>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n" \
 	"Content-Transfer-Encoding: 8bit\n"
+#define HDRS_HTML "To: info@office.example\nDate: Thu, 28 Sep 2023 09:14:00 +0900\n" \
+	"Message-ID: <1@mail.example>\nMIME-Version: 1.0\nContent-Type: text/html; charset=UTF-8\n" \
+	"Content-Transfer-Encoding: 8bit\n"
 #define RCV_CLOUD "Received: from [127.0.0.1] (ec2-203-0-113-84.ap-northeast-1.compute.amazonaws.com [203.0.113.84])\n" \
 	"\tby mx.office.example (Postfix) with ESMTP id X1; Thu, 28 Sep 2023 09:14:06 +0900\n"
 #define RCV_OK "Received: from mail.sender.example (mail.sender.example [198.51.100.20])\n" \
@@ -72,6 +75,22 @@ static const struct tcase cases[] = {
 	{ "brand claimed, every link elsewhere", PD_F_BRAND_LINKS_ELSEWHERE,
 	  RCV_OK "From: \"Rakuten\" <info@shop.example>\nSubject: 楽天会員情報\n" HDRS "\n楽天カード\nhttps://login.example.net/rakuten/\n",
 	  RCV_OK "From: \"Rakuten\" <info@shop.example>\nSubject: 楽天会員情報\n" HDRS "\n楽天カード\nhttps://www.rakuten.co.jp/\n" },
+	{ "brand claimed, its only contact a mailto: address elsewhere", PD_F_BRAND_LINKS_ELSEWHERE,
+	  RCV_OK "From: \"Rakuten\" <info@shop.example>\nSubject: 楽天会員情報\n" HDRS_HTML
+	  "\n<p>楽天カード</p><a href=\"mailto:verify@desk.example?subject=ID\">返信</a>\n",
+	  RCV_OK "From: \"Rakuten\" <info@shop.example>\nSubject: 楽天会員情報\n" HDRS_HTML
+	  "\n<p>楽天カード</p><a href=\"mailto:support@rakuten.co.jp?subject=ID\">返信</a>\n" },
+	{ "claimed brand's name as a folder of another site", PD_F_BRAND_NAME_IN_LINK,
+	  RCV_OK "From: \"PayPal\" <service@shop.example>\nSubject: Your account\n" HDRS
+	  "\nPayPal\nhttp://www.secure.example/paypal/login.html\n",
+	  RCV_OK "From: \"PayPal\" <service@shop.example>\nSubject: Your account\n" HDRS
+	  "\nPayPal\nhttp://www.secure.example/paypalish/login.html\n" },
+	{ "claimed brand's name as the leading label of another site", PD_F_BRAND_NAME_IN_LINK,
+	  RCV_OK "From: \"eBay\" <service@shop.example>\nSubject: Your account\n" HDRS
+	  "\neBay\nhttp://ebay.signin.example.net/ws/login\n",
+	  /* a click tracker named after the brand, leading to the brand's site */
+	  RCV_OK "From: \"eBay\" <service@shop.example>\nSubject: Your account\n" HDRS
+	  "\neBay\nhttp://ebay.ads.example.net/clk;1;2;f%3fhttp%3a%2f%2fsearch.ebay.com/search/\n" },
 	/* a mail forwarded inline: the quoted original sender claims the brand */
 	{ "forwarded inline: quoted sender names Amazon, address elsewhere", PD_F_BRAND_FROM_NOT_BRAND,
 	  RCV_OK "From: \"Analyst\" <user@office.example>\nSubject: Fw: order\n" HDRS

@@ -36,6 +36,7 @@
 #include "mail/authres.h"
 #include "mail/parse.h"
 #include "net/domain.h"
+#include "net/url.h"
 
 #define SCAN_MAX PD_TEXT_SCAN_MAX /* the part the parser folds */
 #define FOOTER_TAIL (16 * 1024)
@@ -495,6 +496,99 @@ static void check_bec(const struct pd_ctx *ctx, const struct pd_msg *m, struct p
 	         *from->display ? from->display : from->addr, PD_D_BEC, title, ask, how);
 }
 
+/* A segment [s, s+n) equal (ignoring case) to the brand's id or one of
+ * its look-alike tokens of 4+ characters: the name, or NULL. */
+static const char *brand_word(const struct pd_brand *b, const char *s, size_t n)
+{
+	if (n < 4)
+		return NULL;
+	if (strlen(b->id) == n && pd_strnieq(s, b->id, n))
+		return b->id;
+	for (unsigned k = 0; k < b->ntokens; k++)
+		if (strlen(b->tokens[k]) == n && pd_strnieq(s, b->tokens[k], n))
+			return b->tokens[k];
+	return NULL;
+}
+
+/* The claimed brand's name as a whole folder or file name (split at '/'
+ * and '.') in a link's path, or as a whole label of its host left of the
+ * registrable domain: "example.net/paypal/login.html",
+ * "paypal.com-cgi-bin.biz".  The name found, or NULL. */
+static const char *brand_name_in_link(const struct pd_brand *b, const struct pd_url *u)
+{
+	const char *p = u->path;
+	size_t pl = strcspn(p, "?#");
+	for (size_t i = 0; i < pl;) {
+		size_t k = i;
+		while (k < pl && p[k] != '/' && p[k] != '.')
+			k++;
+		const char *w = brand_word(b, p + i, k - i);
+		if (w)
+			return w;
+		i = k + 1;
+	}
+	size_t hl = strlen(u->host), dl = strlen(u->domain);
+	if (u->host_is_ip || !dl || hl <= dl + 1 || u->host[hl - dl - 1] != '.')
+		return NULL;
+	hl -= dl + 1; /* the labels left of the registrable domain */
+	for (size_t i = 0; i < hl;) {
+		size_t k = i;
+		while (k < hl && u->host[k] != '.')
+			k++;
+		const char *w = brand_word(b, u->host + i, k - i);
+		if (w)
+			return w;
+		i = k + 1;
+	}
+	return NULL;
+}
+
+/* Does the (percent-decoded) URL hold another URL on one of the brand's
+ * domains, as a click tracker's or redirect's target does
+ * ("ebay.doubleclick.net/clk;...;?http://search.ebay.com/")?  Then it
+ * leads to the brand, and the name in it is no disguise. */
+static bool holds_brand_url(struct pd_arena *a, const struct pd_brand *b, const char *raw)
+{
+	const char *dec = strchr(raw, '%') ? pd_url_pct_decode(a, raw, strlen(raw), NULL) : raw;
+	const char *p = strstr(dec, "://");
+	if (!p)
+		return false;
+	while ((p = strstr(p + 3, "://")) != NULL) {
+		const char *h = p + 3;
+		size_t hl = strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+		for (unsigned k = 0; k < b->ndomains; k++) {
+			size_t dl = strlen(b->domains[k]);
+			if (hl >= dl && pd_strnieq(h + hl - dl, b->domains[k], dl) && (hl == dl || h[hl - dl - 1] == '.'))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The lower-case domain of the first address of a mailto: URL, or "". */
+static const char *mailto_domain(struct pd_arena *a, const char *raw)
+{
+	const char *p = raw + strcspn(raw, ":");
+	if (!*p)
+		return "";
+	p++;
+	size_t n = strcspn(p, "?#,;");
+	const char *at = memchr(p, '@', n);
+	if (!at)
+		return "";
+	at++;
+	size_t dl = n - (size_t)(at - p);
+	if (!dl || dl > 253)
+		return "";
+	char *d = pd_arena_strndup(a, at, dl);
+	for (char *q = d; *q; q++) {
+		if (!(pd_isalnum((unsigned char)*q) || *q == '.' || *q == '-'))
+			return "";
+		*q = (char)pd_tolower((unsigned char)*q);
+	}
+	return d;
+}
+
 static bool is_clickable(enum pd_link_origin o)
 {
 	return o == PD_LINK_TEXT || o == PD_LINK_HTML_HREF || o == PD_LINK_HTML_FORM ||
@@ -700,16 +794,39 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 	}
 	unsigned nlinks = 0, nown = 0;
 	const char *elsewhere = NULL;
+	struct pd_finding *disguised = NULL;
 	for (unsigned i = 0; i < m->nurls; i++) {
 		const struct pd_url *u = &m->urls[i];
-		if (!is_clickable(u->origin) || !*u->host)
+		if (!is_clickable(u->origin))
+			continue;
+		/* a mailto: link is where the mail asks to be written to: its
+		 * address's domain counts like a web link's host */
+		const char *host = u->host;
+		if (!*host && strcmp(u->scheme, "mailto") == 0)
+			host = mailto_domain(r->arena, u->raw);
+		if (!*host)
 			continue;
 		nlinks++;
-		unsigned k = pd_brands_host_kinds(bs, u->host, c->brand);
-		if (((k & PD_BH_DOMAIN) && !(k & PD_BH_OWNED)) || (k & PD_BH_SENDS))
+		unsigned k = pd_brands_host_kinds(bs, host, c->brand);
+		if (((k & PD_BH_DOMAIN) && !(k & PD_BH_OWNED)) || (k & PD_BH_SENDS)) {
 			nown++;
-		else if (!elsewhere)
+			continue;
+		}
+		if (!elsewhere)
 			elsewhere = u->raw;
+		/* the brand's name dressing up someone else's site; click
+		 * trackers and any listed brand's hosts (social networks'
+		 * pages of the company) excepted */
+		const char *bw;
+		if (!disguised && *u->host && !(u->flags & PD_URLF_TRACKER) && !pd_brands_host_listed(bs, u->host) &&
+		    (bw = brand_name_in_link(b, u)) != NULL && !holds_brand_url(r->arena, b, u->raw)) {
+			disguised = pd_emitd(r, PD_F_BRAND_NAME_IN_LINK, pd_arena_printf(r->arena, "link %u, %s", i + 1, pd_where_part(r, m, u->part_index)),
+			                     u->raw, PD_D_BRAND_NAME_IN_LINK, bw, *u->domain ? u->domain : u->host,
+			                     b->name);
+			if (disguised)
+				disguised->value_is_url = true;
+			contra(bc, PD_F_BRAND_NAME_IN_LINK, disguised);
+		}
 	}
 	if (self && nlinks && !nown && elsewhere) {
 		struct pd_finding *f = pd_emitd(r, PD_F_BRAND_LINKS_ELSEWHERE, "links", elsewhere, PD_D_BRAND_LINKS,

@@ -63,6 +63,13 @@ static bool domain_token_in(const char *s, size_t n, const char *domain)
 		char before = p > s ? p[-1] : '/';
 		char after = (size_t)(p - s) + dl < n ? p[dl] : '/';
 		bool left_ok = !(pd_isalnum((unsigned char)before) || before == '-' || before == '@' || before == '.');
+		/* "/www.example.com/" is the domain written as a site address,
+		 * to look genuine; "?u=https://www.example.com/" is a redirect's
+		 * target (a tracker leading to the sender's own site) */
+		if (before == '.' && p - s >= 5 && pd_strnieq(p - 4, "www.", 4) &&
+		    !(pd_isalnum((unsigned char)p[-5]) || p[-5] == '-' || p[-5] == '.' || p[-5] == '@') &&
+		    !(p - s >= 7 && memcmp(p - 7, "://", 3) == 0))
+			left_ok = true;
 		bool right_ok = !(pd_isalnum((unsigned char)after) || after == '-');
 		if (left_ok && right_ok)
 			return true;

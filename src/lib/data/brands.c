@@ -230,9 +230,12 @@ int pd_brands_load(struct pd_ctx *c, char **err)
 	}
 	for (unsigned bi = 0; bi < bs->n; bi++) {
 		GPtrArray *tk = g_ptr_array_index(l.tokens, bi);
+		struct pd_brand *b = &bs->b[bi];
+		b->tokens = g_new0(char *, tk->len + 1);
 		for (guint k = 0; k < tk->len; k++) {
 			const char *t = g_ptr_array_index(tk, k);
 			pd_ac_add(bs->token_ac, t, strlen(t), bi << 8 | (unsigned)strlen(t));
+			b->tokens[b->ntokens++] = g_strdup(t);
 		}
 	}
 	pd_ac_compile(bs->alias_ac);
@@ -270,6 +273,9 @@ void pd_brands_free(struct pd_brands *bs)
 		for (unsigned k = 0; k < b->nasns; k++)
 			g_free(b->asns[k]);
 		g_free(b->asns);
+		for (unsigned k = 0; k < b->ntokens; k++)
+			g_free(b->tokens[k]);
+		g_free(b->tokens);
 		for (unsigned k = 0; k < b->nknown_addrs; k++)
 			g_free(b->known_addrs[k]);
 		g_free(b->known_addrs);

@@ -27,6 +27,8 @@ struct pd_brand {
 	unsigned ndomains;
 	char **asns;
 	unsigned nasns;
+	char **tokens;          /* look-alike tokens (lower case, a-z 0-9 -) */
+	unsigned ntokens;
 	/* --known-services: the organisation uses this brand ... */
 	bool known;
 	/* ... and these (lower-case) addresses of ours are what it knows */
