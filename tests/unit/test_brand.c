@@ -91,6 +91,11 @@ static const struct tcase cases[] = {
 	  /* a click tracker named after the brand, leading to the brand's site */
 	  RCV_OK "From: \"eBay\" <service@shop.example>\nSubject: Your account\n" HDRS
 	  "\neBay\nhttp://ebay.ads.example.net/clk;1;2;f%3fhttp%3a%2f%2fsearch.ebay.com/search/\n" },
+	{ "recipient in a link to a look-alike sender's own site", PD_F_LINK_RECIPIENT_IN_URL,
+	  RCV_OK "From: \"Amazon\" <info@amaz0n-support.example>\nSubject: Your account\n" HDRS
+	  "\nAmazon\nhttps://amaz0n-support.example/login?id=info@office.example\n",
+	  RCV_OK "From: \"Shop\" <news@shop.example>\nSubject: Your account\n" HDRS
+	  "\nShop news\nhttps://shop.example/login?id=info@office.example\n" },
 	/* a mail forwarded inline: the quoted original sender claims the brand */
 	{ "forwarded inline: quoted sender names Amazon, address elsewhere", PD_F_BRAND_FROM_NOT_BRAND,
 	  RCV_OK "From: \"Analyst\" <user@office.example>\nSubject: Fw: order\n" HDRS

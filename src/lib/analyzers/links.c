@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "analyzers/analyzers.h"
+#include "data/brands.h"
 #include "base/text.h"
 #include "net/domain.h"
 #include "net/linkdata.h"
@@ -319,6 +320,10 @@ void pd_an_links(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 	unsigned nn = 0;
 	if (*rcpt && strchr(rcpt, '@') && strlen(rcpt) >= 6 && strlen(rcpt) < 256)
 		nn = recipient_needles(r->arena, rcpt, nd);
+	/* a personal link to the sender's own site is what newsletters send;
+	 * not when that "own" domain imitates a brand (amaz0n-support.example):
+	 * then the sender's site is the trap */
+	bool fake_sender = *fromreg && pd_brands_lookalike(ctx->brands, r->arena, fromreg, NULL) >= 0;
 	bool any_web = false, any_own = false;
 	for (unsigned i = 0; i < m->nurls; i++) {
 		const struct pd_url *u = &m->urls[i];
@@ -347,7 +352,7 @@ void pd_an_links(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		if (nn) {
 			const char *decd = NULL;
 			const struct needle *hit = recipient_in(r->arena, u->raw, nd, nn, &decd);
-			if (hit && !own_any && !is_subscription_link(ctx, decd, strlen(decd), u->shown)) {
+			if (hit && (!own_any || fake_sender) && !is_subscription_link(ctx, decd, strlen(decd), u->shown)) {
 				struct pd_finding *f = emit_url(r, PD_F_LINK_RECIPIENT_IN_URL, w, u->raw);
 				if (*hit->how)
 					pd_detail(r, f, PD_D_RECIPIENT_ENC, rcpt, hit->how);
