@@ -377,19 +377,6 @@ static void add_url(struct pstate *st, const char *raw, size_t n, enum pd_link_o
 	u->origin = origin;
 	u->part_index = part;
 	u->shown = shown ? shown : "";
-	struct pd_url_parts up;
-	const char *eff = rawz;
-	size_t effn = n;
-	pd_url_split(st->a, eff, effn, &up);
-	u->scheme = *up.scheme ? up.scheme : (up.has_authority ? "http" : "");
-	const char *uni = "";
-	u->host = up.has_authority ? pd_host_normalize(st->a, up.host, strlen(up.host), &uni) : "";
-	u->host_unicode = uni;
-	unsigned char ipb[16];
-	u->host_is_ip = *u->host && pd_ip_parse(u->host, strlen(u->host), ipb) != 0;
-	u->domain = u->host_is_ip ? "" : pd_domain_registrable(st->a, st->ctx->psl, u->host);
-	u->path = up.rest;
-	(void)up.userinfo;
 	/* the one URL parser, rewriter unwrapping, host classes (net/linkdata.c) */
 	pd_url_enrich(st->ctx, st->a, u);
 }

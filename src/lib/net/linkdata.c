@@ -36,6 +36,7 @@ struct host_entry {
 	char *host;   /* lower-case host/domain */
 	char *path;   /* path prefix or NULL */
 	char *owner;  /* trackers: "*" or the owning registrable domain */
+	int next;     /* the next entry with the same host, or -1 */
 };
 
 enum redir_kind { R_REWRITER, R_REDIRECT, R_PARAM, R_PP2, R_PP3, R_OPAQUE };
@@ -51,6 +52,7 @@ struct redir {
 struct hlist {
 	struct host_entry *e;
 	unsigned n, cap;
+	GHashTable *idx; /* host -> index + 1 of its first entry (hlist_index) */
 };
 
 struct pd_linkdata {
@@ -206,6 +208,19 @@ static int load_one(const char *dir, const char *rel, pd_datafile_fn fn, void *u
 	return rc < 0 ? -1 : 0;
 }
 
+/* Host -> entries, so that a lookup costs one probe per label of the host
+ * instead of a pass over the list (enrich runs for every link). */
+static void hlist_index(struct hlist *l)
+{
+	l->idx = g_hash_table_new(g_str_hash, g_str_equal);
+	for (unsigned i = l->n; i-- > 0;) {
+		struct host_entry *e = &l->e[i];
+		gpointer first = g_hash_table_lookup(l->idx, e->host);
+		e->next = first ? (int)GPOINTER_TO_UINT(first) - 1 : -1;
+		g_hash_table_insert(l->idx, e->host, GUINT_TO_POINTER(i + 1));
+	}
+}
+
 int pd_linkdata_load(const char *data_dir, struct pd_linkdata **out, char **err)
 {
 	struct pd_linkdata *ld = g_new0(struct pd_linkdata, 1);
@@ -233,6 +248,9 @@ int pd_linkdata_load(const char *data_dir, struct pd_linkdata **out, char **err)
 		pd_linkdata_free(ld);
 		return -1;
 	}
+	hlist_index(&ld->shorteners);
+	hlist_index(&ld->freehost);
+	hlist_index(&ld->trackers);
 	*out = ld;
 	return 0;
 }
@@ -245,6 +263,8 @@ static void hlist_free(struct hlist *l)
 		g_free(l->e[i].owner);
 	}
 	g_free(l->e);
+	if (l->idx)
+		g_hash_table_destroy(l->idx);
 }
 
 void pd_linkdata_free(struct pd_linkdata *ld)
@@ -276,15 +296,21 @@ void pd_linkdata_free(struct pd_linkdata *ld)
 
 /* ---- queries ------------------------------------------------------- */
 
+/* The first listed entry (in file order among those of the most specific
+ * matching host) that host is, or is under, and whose path prefix (if
+ * any) path starts with. */
 static const struct host_entry *hlist_match(const struct hlist *l, const char *host, const char *path)
 {
-	for (unsigned i = 0; i < l->n; i++) {
-		const struct host_entry *e = &l->e[i];
-		if (!pd_host_within(host, e->host))
-			continue;
-		if (e->path && !(path && pd_strnieq(path, e->path, strlen(e->path))))
-			continue;
-		return e;
+	if (!l->idx)
+		return NULL;
+	for (const char *h = host; h && *h; h = strchr(h, '.') ? strchr(h, '.') + 1 : NULL) {
+		gpointer first = g_hash_table_lookup(l->idx, h);
+		for (int i = first ? (int)GPOINTER_TO_UINT(first) - 1 : -1; i >= 0; i = l->e[i].next) {
+			const struct host_entry *e = &l->e[i];
+			if (e->path && !(path && pd_strnieq(path, e->path, strlen(e->path))))
+				continue;
+			return e;
+		}
 	}
 	return NULL;
 }
