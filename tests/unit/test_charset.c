@@ -7,6 +7,7 @@
  */
 #include <pthread.h>
 #include <stdint.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -404,12 +405,84 @@ static void test_threads(void)
 	}
 }
 
+/* The 8-byte ASCII fast paths (scan_bytes, out_utf8) against the plain
+ * rule on random UTF-8: ASCII (with ESC, DEL and NUL at any position,
+ * including across 8-byte words), 2-, 3- and 4-byte characters.  Declared
+ * UTF-8 and valid, the text must come out unchanged except for NULs. */
+static void test_utf8_fast_paths(struct pd_arena *a)
+{
+	static const char *const pieces[] = { "a", "Z", " ", "\x1b", "\x7f", "\x01", "\n", "\xc3\xa9",
+		"\xe3\x81\x82", "\xf0\x9f\x98\x80", "abcdefgh", "0123456789abcdef" };
+	unsigned seed = 4242, bad = 0;
+	for (unsigned t = 0; t < 4000; t++) {
+		char in[512], want[512];
+		size_t n = 0, w = 0;
+		unsigned parts = (seed >> 16) % 40;
+		for (unsigned k = 0; k < parts; k++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned r = (seed >> 16) % 13;
+			const char *x = r == 12 ? "" : pieces[r];
+			size_t xl = r == 12 ? 1 : strlen(x); /* r == 12: a NUL byte */
+			memcpy(in + n, r == 12 ? "\0" : x, xl);
+			n += xl;
+			if (r != 12) {
+				memcpy(want + w, x, xl);
+				w += xl;
+			}
+		}
+		want[w] = '\0';
+		seed = seed * 1103515245u + 12345u;
+		size_t ol = 0;
+		const char *used = NULL;
+		char *out = pd_charset_to_utf8(a, in, n, "utf-8", 1 << 20, &ol, &used, NULL);
+		if (strcmp(out, want) != 0 || ol != w)
+			bad++;
+	}
+	CHECK(bad == 0, "%u of 4000 random UTF-8 texts changed by the conversion", bad);
+}
+
+/* The own WINDOWS-1252 table against glibc's converter, every byte. */
+static void test_cp1252_table(struct pd_arena *a)
+{
+	iconv_t cd = iconv_open("UTF-8", "WINDOWS-1252");
+	CHECK(cd != (iconv_t)-1, "glibc has WINDOWS-1252");
+	if (cd == (iconv_t)-1)
+		return;
+	unsigned same = 0, checked = 0;
+	for (unsigned b = 1; b < 256; b++) {
+		char in[8] = { 'a', 'b', (char)b, 'c', 'd' };
+		char want[16], *ip = in, *op = want;
+		size_t il = 5, ol = sizeof want;
+		iconv(cd, NULL, NULL, NULL, NULL);
+		/* glibc refuses the undefined bytes: the converter shows U+FFFD */
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
+			op = want;
+			memcpy(op, "ab\xef\xbf\xbd" "cd", 7);
+			op += 7;
+		}
+		*op = '\0';
+		const char *used = NULL;
+		char *out = pd_charset_to_utf8(a, in, 5, "windows-1252", 1 << 10, NULL, &used, NULL);
+		if (strcmp(used, "WINDOWS-1252") != 0)
+			continue; /* detection read the bytes as another charset */
+		checked++;
+		if (strcmp(out, want) == 0)
+			same++;
+		else
+			fprintf(stderr, "byte %02x: got %s want %s\n", b, out, want);
+	}
+	iconv_close(cd);
+	CHECK(checked >= 250 && same == checked, "%u of %u bytes as glibc converts them", same, checked);
+}
+
 int main(void)
 {
 	/* threads first: they race on the lazily built tables */
 	test_threads();
 	struct pd_arena *a = pd_arena_new(0);
 	test_conversions(a);
+	test_utf8_fast_paths(a);
+	test_cp1252_table(a);
 	test_detect();
 	test_rfc2047(a);
 	test_rfc2231(a);

@@ -140,6 +140,16 @@ static size_t utf8_bad_len(const unsigned char *s, size_t n)
 	return k;
 }
 
+/* Eight bytes at p all ASCII, none of them ESC (0x1B) nor NUL? */
+static inline bool plain_ascii8(const unsigned char *p)
+{
+	uint64_t x;
+	memcpy(&x, p, 8);
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t e = x ^ (ones * 0x1B);
+	return ((x | ((x - ones) & ~x) | ((e - ones) & ~e)) & highs) == 0;
+}
+
 /* Arbitrary bytes as UTF-8: valid sequences copied, the rest U+FFFD. */
 static void out_utf8(struct out *o, const unsigned char *s, size_t n)
 {
@@ -150,6 +160,10 @@ static void out_utf8(struct out *o, const unsigned char *s, size_t n)
 		/* longest run of valid, NUL-free UTF-8 */
 		size_t j = i;
 		while (j < n) {
+			if (j + 8 <= n && plain_ascii8(s + j)) {
+				j += 8;
+				continue;
+			}
 			if (s[j] >= 0x01 && s[j] < 0x80) {
 				j++;
 				continue;
@@ -223,6 +237,52 @@ static bool out_iconv(struct out *o, const char *from, const unsigned char *s, s
 		out_utf8(o, (const unsigned char *)buf, (size_t)(op - buf));
 	iconv_close(cd);
 	return true;
+}
+
+/* WINDOWS-1252 (and ISO-8859-1, read as browsers read it) without iconv,
+ * which spent ~10 instructions a byte on it: the same characters and the
+ * same U+FFFD for the five undefined bytes (0x81 0x8D 0x8F 0x90 0x9D) as
+ * glibc's converter (tests/unit/test_charset.c compares all 256 bytes). */
+static const uint16_t cp1252_80[32] = {
+	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,
+	0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
+	0x0153, 0, 0x017E, 0x0178,
+};
+
+static void out_cp1252(struct out *o, const unsigned char *s, size_t n)
+{
+	char buf[4096];
+	size_t k = 0, i = 0;
+	while (i < n && !o->full) {
+		unsigned c = s[i];
+		if (c >= 0x80) {
+			unsigned cp = c >= 0xA0 ? c : cp1252_80[c - 0x80];
+			if (!cp) {
+				out_utf8(o, (const unsigned char *)buf, k);
+				k = 0;
+				out_bad(o);
+				i++;
+				continue;
+			}
+			if (cp < 0x800) {
+				buf[k++] = (char)(0xC0 | cp >> 6);
+				buf[k++] = (char)(0x80 | (cp & 0x3F));
+			} else {
+				buf[k++] = (char)(0xE0 | cp >> 12);
+				buf[k++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+				buf[k++] = (char)(0x80 | (cp & 0x3F));
+			}
+		} else {
+			buf[k++] = (char)c;
+		}
+		i++;
+		if (k > sizeof buf - 4) {
+			out_utf8(o, (const unsigned char *)buf, k);
+			k = 0;
+		}
+	}
+	if (k && !o->full)
+		out_utf8(o, (const unsigned char *)buf, k);
 }
 
 /* ---- 94x94 tables for the ISO-2022 decoder ----------------------------- */
@@ -503,6 +563,10 @@ static void scan_bytes(const unsigned char *s, size_t n, struct scan *sc)
 	sc->kana8_only = true;
 	size_t i = 0;
 	while (i < n) {
+		if (i + 8 <= n && plain_ascii8(s + i)) {
+			i += 8;
+			continue;
+		}
 		unsigned c = s[i];
 		if (c < 0x80) {
 			if (c == 0x1B && !sc->jis_esc && is_jis_escape_at(s + i, n - i))
@@ -883,6 +947,8 @@ static void convert_as(struct out *o, const unsigned char *s, size_t n, const ch
 	} else if (strcmp(name, "EUC-JP") == 0) {
 		if (!out_iconv(o, "EUC-JP-MS", s, n) && !out_iconv(o, "EUC-JP", s, n))
 			out_utf8(o, s, n);
+	} else if (strcmp(name, "WINDOWS-1252") == 0) {
+		out_cp1252(o, s, n);
 	} else if (!out_iconv(o, name, s, n)) {
 		out_utf8(o, s, n);
 	}
