@@ -223,6 +223,35 @@ int main(void)
 	      "bare MIME entity analysed");
 	pd_arena_reset(a);
 
+	/* GMime sees only the top-level fields it uses (mail/hdrsplit.h):
+	 * its warnings and the fields' line numbers must still point into
+	 * the message as written.  From (with a broken address list) sits
+	 * after two Received fields GMime is not given. */
+	const char *rcv2 = "Received: from a.example (a.example [198.51.100.1])\n\tby mx.office.example; "
+	                   "Thu, 28 Sep 2023 09:14:06 +0900\nX-Filler: 1\n"
+	                   "Received: from b.example\n\tby a.example; Thu, 28 Sep 2023 09:14:05 +0900\n";
+	char bad[1024];
+	snprintf(bad, sizeof bad, "%sFrom: \"a\" <<broken@@sender.example>>, ;;\nTo: info@office.example\n"
+	         "Subject: x\n\nbody\n", rcv2);
+	size_t from_at = strlen(rcv2);
+	CHECK(pd_analyze(ctx, a, bad, strlen(bad), "bad-from", false, &r, &e) == 0, "bad From parses");
+	bool at_from = false;
+	for (unsigned i = 0; r && i < r->msg->nanomalies; i++) {
+		char want[32];
+		snprintf(want, sizeof want, "byte %zu", from_at);
+		if (strstr(r->msg->anomalies[i].detail, "address list") && strcmp(r->msg->anomalies[i].where, want) == 0)
+			at_from = true;
+	}
+	CHECK(at_from, "GMime's address-list warning at the From field's own offset (%zu)", from_at);
+	unsigned from_line = 0, nrcv = 0;
+	for (unsigned i = 0; r && i < r->msg->nheaders; i++) {
+		if (strcmp(r->msg->headers[i].name, "From") == 0)
+			from_line = r->msg->headers[i].line;
+		nrcv += strcmp(r->msg->headers[i].name, "Received") == 0;
+	}
+	CHECK(from_line == 6 && nrcv == 2, "From on line %u (want 6), %u Received fields (want 2)", from_line, nrcv);
+	pd_arena_reset(a);
+
 	/* not mail at all */
 	const char *junk = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n";
 	CHECK(pd_analyze(ctx, a, junk, strlen(junk), "junk", false, &r, &e) == -1, "PDF is not mail");

@@ -21,6 +21,7 @@
 #include "mail/authres.h"
 #include "mail/charset.h"
 #include "mail/fwdinline.h"
+#include "mail/hdrsplit.h"
 #include "mail/html.h"
 #include "mail/received.h"
 #include "mail/urlscan.h"
@@ -39,7 +40,29 @@ struct pstate {
 	unsigned gmime_warnings;
 	gint64 deadline;        /* g_get_monotonic_time() bound, 0 = none (max_time_ms) */
 	bool limit_time;
+	/* GMime parses a copy without the top-level fields it has no use for
+	 * (mail/hdrsplit.h): its offsets map back through these segments,
+	 * each [gm, gm + len) of its copy being [orig, orig + len) of ours */
+	struct seg { size_t gm, orig, len; } *segs;
+	unsigned nsegs;
 };
+
+/* An offset in the bytes GMime parsed -> the offset in the message. */
+static gint64 orig_offset(const struct pstate *st, gint64 off)
+{
+	if (off < 0 || !st->nsegs)
+		return off;
+	unsigned lo = 0, hi = st->nsegs;
+	while (hi - lo > 1) {
+		unsigned mid = (lo + hi) / 2;
+		if (st->segs[mid].gm <= (size_t)off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	const struct seg *g = &st->segs[lo];
+	return (gint64)(g->orig + ((size_t)off - g->gm));
+}
 
 #define GROW(st, arr, n, cap, type)                                                           \
 	do {                                                                                  \
@@ -107,6 +130,7 @@ static void on_gmime_warning(gint64 offset, GMimeParserWarning code, const gchar
 {
 	struct pstate *st = ud;
 	st->gmime_warnings++;
+	offset = orig_offset(st, offset);
 	/* 8-bit headers are normal in Japanese mail; duplicated headers are
 	 * normal for Received: neither is an anomaly worth a finding */
 	if (code == GMIME_WARN_UNENCODED_8BIT_HEADER || code == GMIME_WARN_DUPLICATED_HEADER)
@@ -172,46 +196,70 @@ unsigned pd_msg_header_count(const struct pd_msg *m, const char *name)
 	return n;
 }
 
-static void read_headers(struct pstate *st, GMimeObject *obj, const char *data, size_t len)
+/* One header field into the model; *line and *pos carry the line count
+ * from field to field (offsets only grow). */
+static bool add_header(struct pstate *st, const char *name, const char *raw, gint64 off, const char *data,
+                       size_t len, unsigned *line, gint64 *pos)
 {
 	struct pd_msg *m = st->m;
+	if (m->nheaders >= st->lim->max_headers) {
+		anomaly(st, "MIME_LIMIT_REACHED", "headers",
+		        pd_arena_printf(st->a, "more than %u header fields", st->lim->max_headers));
+		return false;
+	}
+	if (!name)
+		return true;
+	if (!raw)
+		raw = "";
+	if (off >= *pos && (size_t)off <= len) {
+		const char *p = data + *pos;
+		for (gint64 k = *pos; k < off; k++, p++)
+			if (*p == '\n')
+				(*line)++;
+		*pos = off;
+	}
+	GROW(st, m->headers, m->nheaders, st->cap_hdrs, struct pd_header);
+	struct pd_header *ph = &m->headers[m->nheaders++];
+	size_t nl = strlen(name);
+	ph->name = pd_utf8_sanitize(st->a, name, nl > 128 ? 128 : nl, NULL);
+	bool cut;
+	const char *u = unfold(st->a, raw, st->lim->max_header_bytes, &cut);
+	if (cut)
+		anomaly(st, "MIME_LIMIT_REACHED", ph->name,
+		        pd_arena_printf(st->a, "header longer than %zu bytes", st->lim->max_header_bytes));
+	ph->raw = u;
+	ph->line = off >= 0 ? *line : 0;
+	ph->decoded = NULL;
+	return true;
+}
+
+/* The header fields of a GMime object (an attached message's). */
+static void read_headers(struct pstate *st, GMimeObject *obj, const char *data, size_t len)
+{
 	GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
 	int count = g_mime_header_list_get_count(hl);
 	unsigned line = 1;
 	gint64 pos = 0;
 	for (int i = 0; i < count; i++) {
-		if (m->nheaders >= st->lim->max_headers) {
-			anomaly(st, "MIME_LIMIT_REACHED", "headers",
-			        pd_arena_printf(st->a, "more than %u header fields", st->lim->max_headers));
-			break;
-		}
 		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
-		const char *name = g_mime_header_get_name(h);
-		const char *raw = g_mime_header_get_raw_value(h);
-		gint64 off = g_mime_header_get_offset(h);
-		if (!name)
+		if (!add_header(st, g_mime_header_get_name(h), g_mime_header_get_raw_value(h),
+		                orig_offset(st, g_mime_header_get_offset(h)), data, len, &line, &pos))
+			break;
+	}
+}
+
+/* The top-level fields from our split (hdrsplit.c); like GMime, the
+ * Content-* fields belong to the body part, not to the message's list. */
+static void read_split_headers(struct pstate *st, const struct pd_rawfield *f, unsigned n, const char *data,
+                               size_t len)
+{
+	unsigned line = 1;
+	gint64 pos = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (g_ascii_strncasecmp(f[i].name, "Content-", 8) == 0)
 			continue;
-		if (!raw)
-			raw = "";
-		if (off >= pos && (size_t)off <= len) {
-			const char *p = data + pos;
-			for (gint64 k = pos; k < off; k++, p++)
-				if (*p == '\n')
-					line++;
-			pos = off;
-		}
-		GROW(st, m->headers, m->nheaders, st->cap_hdrs, struct pd_header);
-		struct pd_header *ph = &m->headers[m->nheaders++];
-		size_t nl = strlen(name);
-		ph->name = pd_utf8_sanitize(st->a, name, nl > 128 ? 128 : nl, NULL);
-		bool cut;
-		const char *u = unfold(st->a, raw, st->lim->max_header_bytes, &cut);
-		if (cut)
-			anomaly(st, "MIME_LIMIT_REACHED", ph->name,
-			        pd_arena_printf(st->a, "header longer than %zu bytes", st->lim->max_header_bytes));
-		ph->raw = u;
-		ph->line = off >= 0 ? line : 0;
-		ph->decoded = NULL;
+		if (!add_header(st, f[i].name, f[i].raw, (gint64)f[i].off, data, len, &line, &pos))
+			break;
 	}
 }
 
@@ -953,7 +1001,38 @@ int pd_msg_parse(const struct pd_ctx *ctx, struct pd_arena *a, const char *data,
 	if (st.lim->max_time_ms)
 		st.deadline = g_get_monotonic_time() + (gint64)st.lim->max_time_ms * 1000;
 	data = preclip(&st, data, &len);
-	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, len);
+	/* GMime gets the fields it uses and the body; we read all of them */
+	struct pd_rawfield *fields = NULL;
+	unsigned nfields = 0;
+	size_t body_off = 0;
+	const char *gdata = data;
+	size_t glen = len;
+	bool split = pd_hdr_split(a, data, len, st.lim->max_headers, &fields, &nfields, &body_off);
+	bool wanted = false;
+	for (unsigned i = 0; split && i < nfields && !wanted; i++)
+		wanted = pd_hdr_gmime_wants(fields[i].name);
+	if (!wanted)
+		fields = NULL; /* nothing GMime needs: let it see the message as is */
+	if (fields) {
+		char *g = pd_arena_alloc(a, len);
+		st.segs = pd_arena_alloc(a, (nfields + 1) * sizeof *st.segs);
+		size_t gn = 0;
+		for (unsigned i = 0; i < nfields; i++) {
+			if (!pd_hdr_gmime_wants(fields[i].name))
+				continue;
+			if (st.nsegs && st.segs[st.nsegs - 1].orig + st.segs[st.nsegs - 1].len == fields[i].off)
+				st.segs[st.nsegs - 1].len += fields[i].len; /* adjacent: one segment */
+			else
+				st.segs[st.nsegs++] = (struct seg){ gn, fields[i].off, fields[i].len };
+			memcpy(g + gn, data + fields[i].off, fields[i].len);
+			gn += fields[i].len;
+		}
+		st.segs[st.nsegs++] = (struct seg){ gn, body_off, len - body_off };
+		memcpy(g + gn, data + body_off, len - body_off);
+		gdata = g;
+		glen = gn + len - body_off;
+	}
+	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(gdata, glen);
 	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
 	g_object_unref(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
@@ -971,7 +1050,10 @@ int pd_msg_parse(const struct pd_ctx *ctx, struct pd_arena *a, const char *data,
 		return -1;
 	}
 	pd_arena_defer(a, release_gobject, msg);
-	read_headers(&st, GMIME_OBJECT(msg), data, len);
+	if (fields)
+		read_split_headers(&st, fields, nfields, data, len);
+	else
+		read_headers(&st, GMIME_OBJECT(msg), data, len);
 	if (!looks_like_mail(m) && !starts_with_mime_field(data, len)) {
 		g_mime_parser_options_free(po);
 		*err = "not an e-mail message (no mail header fields)";
