@@ -506,7 +506,10 @@ const char *pd_render_text(const struct pd_ctx *ctx, struct pd_arena *a, const s
 		                                                                   : " — %u contradictions (below)", r->brand->ncontra)
 		     : "");
 	if (*m->recipient_addr)
-		putf(&o, "  %s%s\n", pad(&o, L(&o, L_TO), 10), safe(&o, m->recipient_addr));
+		putf(&o, "  %s%s%s\n", pad(&o, L(&o, L_TO), 10), safe(&o, m->recipient_addr),
+		     !(m->fwd_inline && m->fwd_from.valid) ? ""
+		     : lang == PD_LANG_JA ? "（転送した人 = 引用されたメールの受信者）"
+		                          : " (the forwarder, who received the quoted mail)");
 	if (m->forwarded)
 		putf(&o, "  %s%s: %s\n", pad(&o, L(&o, L_FORWARDED), 10), addr_line(&o, &m->outer_from), safe(&o, m->outer_subject));
 	if (r->partial)
