@@ -273,6 +273,25 @@ static bool on_match(void *ud, unsigned id, size_t s, size_t e)
 	return true;
 }
 
+struct match_sum {
+	unsigned n;
+	unsigned long sum;
+	size_t last_end;
+	bool order;
+};
+
+static bool on_match_sum(void *ud, unsigned id, size_t s, size_t e)
+{
+	struct match_sum *g = ud;
+	g->n++;
+	g->sum += (unsigned long)(id + 1) * 131u + e * 7u;
+	if (e < g->last_end)
+		g->order = false;
+	g->last_end = e;
+	(void)s;
+	return true;
+}
+
 static void test_matchers(void)
 {
 	/* Aho-Corasick: overlapping patterns, prefixes, suffixes */
@@ -289,6 +308,52 @@ static void test_matchers(void)
 	for (unsigned i = 0; i < 5; i++)
 		CHECK(hits[i] == want[i], "pattern %s: %u hits, want %u", pats[i], hits[i], want[i]);
 	pd_ac_free(ac);
+
+	/* Aho-Corasick against a naive search on random patterns and texts
+	 * over small alphabets (many overlaps, failure chains through nodes
+	 * with and without full transition rows): every (pattern, end) pair
+	 * found, in text order, and nothing else */
+	unsigned seed = 99, bad = 0, rounds = 300;
+	for (unsigned round = 0; round < rounds; round++) {
+		struct pd_ac *r = pd_ac_new();
+		char pat[400][8];
+		unsigned np = 1 + (round % 7 == 0 ? 399 : (seed >> 16) % 40);
+		for (unsigned i = 0; i < np; i++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned len = 1 + (seed >> 16) % 6;
+			for (unsigned k = 0; k < len; k++) {
+				seed = seed * 1103515245u + 12345u;
+				pat[i][k] = "abcab\xe3\x81"[(seed >> 16) % (round % 3 ? 3 : 7)];
+			}
+			pat[i][len] = '\0';
+			pd_ac_add(r, pat[i], len, i);
+		}
+		pd_ac_compile(r);
+		char rt[300];
+		size_t tl = (seed >> 16) % 300;
+		for (size_t k = 0; k < tl; k++) {
+			seed = seed * 1103515245u + 12345u;
+			rt[k] = "abcab\xe3\x81"[(seed >> 16) % (round % 3 ? 3 : 7)];
+		}
+		/* expected: for each end position, each pattern ending there */
+		unsigned long want_sum = 0, got_sum = 0;
+		unsigned want_n = 0;
+		for (size_t e = 1; e <= tl; e++)
+			for (unsigned i = 0; i < np; i++) {
+				size_t l = strlen(pat[i]);
+				if (l <= e && memcmp(rt + e - l, pat[i], l) == 0) {
+					want_n++;
+					want_sum += (unsigned long)(i + 1) * 131u + e * 7u;
+				}
+			}
+		struct match_sum g = { 0, 0, 0, true };
+		pd_ac_scan(r, rt, tl, on_match_sum, &g);
+		got_sum = g.sum;
+		if (g.n != want_n || got_sum != want_sum || !g.order)
+			bad++;
+		pd_ac_free(r);
+	}
+	CHECK(bad == 0, "%u of %u random automata disagree with a naive search", bad, rounds);
 
 	/* folding */
 	static const struct {
