@@ -11,7 +11,6 @@
  * of the messages are plain (the speed-up would then be lost quietly).
  * Exit 77 (skip) when no PATH exists (the shared corpus is not checked in).
  */
-#include <dirent.h>
 #include <gmime/gmime.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,43 +18,24 @@
 #include <sys/stat.h>
 
 #include "base/arena.h"
+#include "corpus_walk.h"
 #include "mail/hdrsplit.h"
+#include "mail/parse.h"
 
-#define MAX_FILE (32u << 20)
 
 struct stats {
 	unsigned long msgs, plain, same, shown;
 };
 
-static char *read_file(const char *path, size_t *n)
+static void one_message(void *ud, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = malloc(MAX_FILE);
-	if (buf)
-		*n = fread(buf, 1, MAX_FILE, f);
-	fclose(f);
-	return buf;
-}
-
-static void one_message(struct stats *st, const char *path)
-{
+	struct stats *st = ud;
 	size_t len = 0;
-	char *buf = read_file(path, &len);
+	char *buf = corpus_read_file(path, &len);
 	if (!buf)
 		return;
 	const char *data = buf;
-	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-		data += 3;
-		len -= 3;
-	}
-	if (len >= 5 && memcmp(data, "From ", 5) == 0) {
-		const char *nl = memchr(data, '\n', len);
-		size_t skip = nl ? (size_t)(nl - data) + 1 : len;
-		data += skip;
-		len -= skip;
-	}
+	pd_msg_unframe(&data, &len);
 	st->msgs++;
 	struct pd_arena *a = pd_arena_new(0);
 	struct pd_rawfield *f;
@@ -106,30 +86,6 @@ static void one_message(struct stats *st, const char *path)
 	free(buf);
 }
 
-static void walk(struct stats *st, const char *path)
-{
-	struct stat sb;
-	if (stat(path, &sb) != 0)
-		return;
-	if (!S_ISDIR(sb.st_mode)) {
-		one_message(st, path);
-		return;
-	}
-	struct dirent **list;
-	int n = scandir(path, &list, NULL, alphasort);
-	if (n < 0)
-		return;
-	for (int i = 0; i < n; i++) {
-		if (list[i]->d_name[0] != '.') {
-			char sub[4096];
-			snprintf(sub, sizeof sub, "%s/%s", path, list[i]->d_name);
-			walk(st, sub);
-		}
-		free(list[i]);
-	}
-	free(list);
-}
-
 int main(int argc, char **argv)
 {
 	double min_plain = 0;
@@ -145,7 +101,7 @@ int main(int argc, char **argv)
 		struct stat sb;
 		if (stat(argv[i], &sb) == 0)
 			any = true;
-		walk(&st, argv[i]);
+		corpus_walk(argv[i], one_message, &st);
 	}
 	if (!any) {
 		fprintf(stderr, "hdr_diff: no corpus here, skipped\n");

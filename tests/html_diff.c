@@ -19,7 +19,6 @@
  * The differences that remain and which side is right are listed in
  * docs/ARCHITECTURE.md ("HTML behind html.h").
  */
-#include <dirent.h>
 #include <gmime/gmime.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +26,11 @@
 #include <sys/stat.h>
 
 #include "base/arena.h"
+#include "corpus_walk.h"
 #include "base/text.h"
 #include "mail/charset.h"
 #include "mail/html.h"
 
-#define MAX_FILE (32u << 20)
 #define MAX_NODES 200000
 #define MAX_TEXT (4u << 20)
 #define MAX_ANCHORS 2001
@@ -117,25 +116,11 @@ static void compare(struct stats *st, struct pd_arena *a, const char *file, unsi
 		printf("    flags: %#x vs gumbo %#x\n", ours.flags & mask, ref.flags & mask);
 }
 
-static char *read_file(const char *path, size_t *n)
+static void one_message(void *ud, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = malloc(MAX_FILE);
-	if (!buf) {
-		fclose(f);
-		return NULL;
-	}
-	*n = fread(buf, 1, MAX_FILE, f);
-	fclose(f);
-	return buf;
-}
-
-static void one_message(struct stats *st, const char *path)
-{
+	struct stats *st = ud;
 	size_t n;
-	char *data = read_file(path, &n);
+	char *data = corpus_read_file(path, &n);
 	if (!data)
 		return;
 	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, n);
@@ -193,30 +178,6 @@ static void one_message(struct stats *st, const char *path)
 	g_object_unref(msg);
 }
 
-static void walk(struct stats *st, const char *path)
-{
-	struct stat sb;
-	if (stat(path, &sb) != 0)
-		return;
-	if (!S_ISDIR(sb.st_mode)) {
-		one_message(st, path);
-		return;
-	}
-	struct dirent **list;
-	int n = scandir(path, &list, NULL, alphasort);
-	if (n < 0)
-		return;
-	for (int i = 0; i < n; i++) {
-		if (list[i]->d_name[0] != '.') {
-			char sub[4096];
-			snprintf(sub, sizeof sub, "%s/%s", path, list[i]->d_name);
-			walk(st, sub);
-		}
-		free(list[i]);
-	}
-	free(list);
-}
-
 static double pct(unsigned long k, unsigned long n)
 {
 	return n ? 100.0 * (double)k / (double)n : 100.0;
@@ -262,7 +223,7 @@ int main(int argc, char **argv)
 	}
 	g_mime_init();
 	for (int i = first; i < argc; i++)
-		walk(&st, argv[i]);
+		corpus_walk(argv[i], one_message, &st);
 	printf("HTML parts: %lu\n", st.parts);
 	printf("anchors identical: %6.2f %%\n", pct(st.anchors_same, st.parts));
 	printf("text identical:    %6.2f %%\n", pct(st.text_same, st.parts));

@@ -967,6 +967,24 @@ static void release_gobject(void *p)
 	g_object_unref(p);
 }
 
+void pd_msg_unframe(const char **data, size_t *len)
+{
+	const char *d = *data;
+	size_t n = *len;
+	if (n >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0) {
+		d += 3;
+		n -= 3;
+	}
+	if (n >= 5 && memcmp(d, "From ", 5) == 0) {
+		const char *nl = memchr(d, '\n', n);
+		size_t skip = nl ? (size_t)(nl - d) + 1 : n;
+		d += skip;
+		n -= skip;
+	}
+	*data = d;
+	*len = n;
+}
+
 int pd_msg_parse(const struct pd_ctx *ctx, struct pd_arena *a, const char *data, size_t len,
                  const char *source, struct pd_msg **out, const char **err)
 {
@@ -985,18 +1003,7 @@ int pd_msg_parse(const struct pd_ctx *ctx, struct pd_arena *a, const char *data,
 		        pd_arena_printf(a, "message of %zu bytes cut at %zu", len, st.lim->max_message_bytes));
 		len = st.lim->max_message_bytes;
 	}
-	/* a UTF-8 byte-order mark and an mbox "From " separator line before
-	 * the header are framing, not part of the message */
-	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-		data += 3;
-		len -= 3;
-	}
-	if (len >= 5 && memcmp(data, "From ", 5) == 0) {
-		const char *nl = memchr(data, '\n', len);
-		size_t skip = nl ? (size_t)(nl - data) + 1 : len;
-		data += skip;
-		len -= skip;
-	}
+	pd_msg_unframe(&data, &len);
 	m->size = len;
 	if (st.lim->max_time_ms)
 		st.deadline = g_get_monotonic_time() + (gint64)st.lim->max_time_ms * 1000;

@@ -9,6 +9,10 @@
 /* Parse data[0..len) into *out (arena-owned).  Anomalies and limits hit
  * are recorded in msg->anomalies.  Returns 0, or -1 if the bytes are not
  * a mail message at all (*err says why). */
+/* Skip the framing before a message's header: a UTF-8 byte-order mark and
+ * an mbox "From " separator line (pd_msg_parse does this itself). */
+void pd_msg_unframe(const char **data, size_t *len);
+
 int pd_msg_parse(const struct pd_ctx *ctx, struct pd_arena *a, const char *data, size_t len,
                  const char *source, struct pd_msg **out, const char **err);
 
