@@ -67,10 +67,20 @@ const struct pd_rdns_rule *pd_rdns_classify(const struct pd_ctx *ctx, const char
 {
 	if (!name || !*name)
 		return NULL;
-	for (unsigned i = 0; i < ctx->nrdns; i++)
-		if (g_regex_match(ctx->rdns[i].re, name, 0, NULL))
-			return &ctx->rdns[i];
-	return NULL;
+	/* into a zeroed buffer: PCRE2's JIT reads whole words past the end
+	 * of the subject, which memcheck reports when the bytes after the
+	 * NUL are arena memory never written (pd_arena_alloc_raw) */
+	char small[288] = { 0 };
+	size_t n = strlen(name);
+	char *buf = n < sizeof small - 32 ? small : g_malloc0(n + 32); /* a HELO may be any length */
+	memcpy(buf, name, n);
+	const struct pd_rdns_rule *hit = NULL;
+	for (unsigned i = 0; i < ctx->nrdns && !hit; i++)
+		if (g_regex_match(ctx->rdns[i].re, buf, 0, NULL))
+			hit = &ctx->rdns[i];
+	if (buf != small)
+		g_free(buf);
+	return hit;
 }
 
 bool pd_is_freemail(const struct pd_ctx *ctx, const char *domain)

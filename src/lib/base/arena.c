@@ -89,7 +89,7 @@ void pd_arena_free(struct pd_arena *a)
 	free(a);
 }
 
-void *pd_arena_alloc(struct pd_arena *a, size_t n)
+void *pd_arena_alloc_raw(struct pd_arena *a, size_t n)
 {
 	if (n == 0)
 		n = 1;
@@ -106,7 +106,13 @@ void *pd_arena_alloc(struct pd_arena *a, size_t n)
 	void *p = (char *)b->data + b->used;
 	b->used += n;
 	a->total += n;
-	memset(p, 0, n);
+	return p;
+}
+
+void *pd_arena_alloc(struct pd_arena *a, size_t n)
+{
+	void *p = pd_arena_alloc_raw(a, n);
+	memset(p, 0, n ? n : 1);
 	return p;
 }
 
@@ -121,9 +127,11 @@ void *pd_arena_realloc(struct pd_arena *a, void *old, size_t old_n, size_t new_n
 {
 	if (new_n <= old_n && old)
 		return old;
-	void *p = pd_arena_alloc(a, new_n);
-	if (old && old_n)
-		memcpy(p, old, old_n);
+	char *p = pd_arena_alloc_raw(a, new_n);
+	size_t keep = old ? old_n : 0;
+	if (keep)
+		memcpy(p, old, keep);
+	memset(p + keep, 0, new_n - keep); /* the new part is zeroed, as pd_arena_alloc's */
 	return p;
 }
 
@@ -131,7 +139,7 @@ char *pd_arena_strndup(struct pd_arena *a, const char *p, size_t n)
 {
 	if (n == SIZE_MAX)
 		oom();
-	char *s = pd_arena_alloc(a, n + 1);
+	char *s = pd_arena_alloc_raw(a, n + 1);
 	if (n)
 		memcpy(s, p, n);
 	s[n] = '\0';
@@ -145,14 +153,17 @@ char *pd_arena_strdup(struct pd_arena *a, const char *s)
 
 char *pd_arena_vprintf(struct pd_arena *a, const char *fmt, va_list ap)
 {
+	/* most results are short: format once into the stack, copy */
 	va_list ap2;
 	va_copy(ap2, ap);
-	char probe[1];
-	int n = vsnprintf(probe, sizeof probe, fmt, ap2);
+	char small[256];
+	int n = vsnprintf(small, sizeof small, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		return pd_arena_strdup(a, "");
-	char *s = pd_arena_alloc(a, (size_t)n + 1);
+	if ((size_t)n < sizeof small)
+		return pd_arena_strndup(a, small, (size_t)n);
+	char *s = pd_arena_alloc_raw(a, (size_t)n + 1);
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	return s;
 }

@@ -115,7 +115,7 @@ static void mark(uint32_t *pos, unsigned *n, unsigned *total, size_t at)
 
 char *pd_fold(struct pd_arena *a, const char *s, size_t n, size_t *out_n, struct pd_fold_marks *marks)
 {
-	char *o = pd_arena_alloc(a, n + 1);
+	char *o = pd_arena_alloc_raw(a, n + 1);
 	const unsigned char *u = (const unsigned char *)s;
 	size_t k = 0, i = 0;
 	bool pending_space = false;

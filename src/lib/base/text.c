@@ -192,7 +192,7 @@ char *pd_utf8_sanitize(struct pd_arena *a, const char *p, size_t n, size_t *out_
 	const unsigned char *u = (const unsigned char *)p;
 	size_t clean = utf8_clean_prefix(u, n);
 	if (clean == n) { /* the common case: one copy */
-		char *o = pd_arena_alloc(a, n + 1);
+		char *o = pd_arena_alloc_raw(a, n + 1);
 		memcpy(o, p, n);
 		o[n] = '\0';
 		if (out_n)
@@ -200,7 +200,7 @@ char *pd_utf8_sanitize(struct pd_arena *a, const char *p, size_t n, size_t *out_
 		return o;
 	}
 	/* worst case every byte after the clean prefix becomes a 3-byte U+FFFD */
-	char *o = pd_arena_alloc(a, clean + (n - clean) * 3 + 1);
+	char *o = pd_arena_alloc_raw(a, clean + (n - clean) * 3 + 1);
 	memcpy(o, p, clean);
 	size_t k = clean;
 	for (size_t i = clean; i < n;) {
@@ -234,7 +234,7 @@ char *pd_ascii_lower(struct pd_arena *a, const char *p, size_t n)
 
 char *pd_collapse_ws(struct pd_arena *a, const char *p, size_t n)
 {
-	char *o = pd_arena_alloc(a, n + 1);
+	char *o = pd_arena_alloc_raw(a, n + 1);
 	size_t k = 0;
 	bool sp = false;
 	for (size_t i = 0; i < n; i++) {

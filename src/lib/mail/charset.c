@@ -50,7 +50,7 @@ static void out_init(struct out *o, struct pd_arena *a, size_t max, size_t hint)
 	o->cap = hint < max ? hint : max;
 	if (o->cap < 64)
 		o->cap = 64;
-	o->p = pd_arena_alloc(a, o->cap + 1);
+	o->p = pd_arena_alloc_raw(a, o->cap + 1);
 }
 
 /* Room for k more bytes?  Grows the buffer; past max, marks truncation. */

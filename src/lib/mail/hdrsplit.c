@@ -63,7 +63,7 @@ bool pd_hdr_split(struct pd_arena *a, const char *data, size_t len, unsigned max
 	if (!ended || count == 0)
 		return false;
 
-	struct pd_rawfield *f = pd_arena_alloc(a, count * sizeof *f);
+	struct pd_rawfield *f = pd_arena_alloc_raw(a, count * sizeof *f);
 	unsigned k = 0;
 	i = 0;
 	while (k < count) {

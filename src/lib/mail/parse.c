@@ -1021,7 +1021,7 @@ int pd_msg_parse(const struct pd_ctx *ctx, struct pd_arena *a, const char *data,
 	if (!wanted)
 		fields = NULL; /* nothing GMime needs: let it see the message as is */
 	if (fields) {
-		char *g = pd_arena_alloc(a, len);
+		char *g = pd_arena_alloc_raw(a, len);
 		st.segs = pd_arena_alloc(a, (nfields + 1) * sizeof *st.segs);
 		size_t gn = 0;
 		for (unsigned i = 0; i < nfields; i++) {

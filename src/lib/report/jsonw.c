@@ -11,7 +11,7 @@ void pd_jw_init(struct pd_jw *w, struct pd_arena *a, int pretty)
 	w->a = a;
 	/* a report is 5-50 KB: start big enough to skip most regrowth */
 	w->cap = 16384;
-	w->p = pd_arena_alloc(a, w->cap);
+	w->p = pd_arena_alloc_raw(a, w->cap);
 	w->n = 0;
 	w->pretty = pretty;
 	w->depth = 0;
@@ -28,7 +28,9 @@ static inline void reserve(struct pd_jw *w, size_t k)
 	size_t cap = w->cap * 2;
 	while (cap - w->n <= k)
 		cap *= 2;
-	w->p = pd_arena_realloc(w->a, w->p, w->n, cap);
+	char *np = pd_arena_alloc_raw(w->a, cap);
+	memcpy(np, w->p, w->n);
+	w->p = np;
 	w->cap = cap;
 }
 
