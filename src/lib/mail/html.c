@@ -2927,24 +2927,7 @@ int pd_html_extract(struct pd_arena *a, const char *html, size_t len, unsigned m
 		out->anchors = sorted;
 	}
 	join_chunks(h);
-	if (h->text.truncated)
-		out->flags |= PD_HTML_TEXT_TRUNCATED;
-	/* a buffer cut at its bound may end inside a UTF-8 sequence: drop
-	 * that tail rather than let it become U+FFFD past max_text (found by
-	 * fuzz_html, fuzz/regressions/html/text-cut-utf8) */
-	if (h->text.truncated) {
-		size_t k = h->text.n, back = 0;
-		while (k > 0 && back < 3 && ((unsigned char)h->text.p[k - 1] & 0xC0) == 0x80) {
-			k--;
-			back++;
-		}
-		if (k > 0 && (unsigned char)h->text.p[k - 1] >= 0xC0 &&
-		    pd_utf8_seqlen((const unsigned char *)h->text.p + k - 1, h->text.n - k + 1) == 0)
-			h->text.p[h->text.n = k - 1] = '\0';
-	}
-	while (h->text.n && h->text.p[h->text.n - 1] == '\n')
-		h->text.p[--h->text.n] = '\0';
-	out->text = pd_utf8_sanitize(a, h->text.p ? h->text.p : "", h->text.n, &out->text_len);
+	pd_html_finish_text(a, &h->text, max_text, out);
 	out->title = pd_collapse_ws(a, h->title.p ? h->title.p : "", h->title.n);
 	out->title = pd_utf8_sanitize(a, out->title, strlen(out->title), NULL);
 	return 0;

@@ -376,25 +376,7 @@ int pd_html_extract_gumbo(struct pd_arena *a, const char *html, size_t len, unsi
 		if (out->anchors[i].origin == PD_LINK_HTML_HREF && atext[i].p && !*out->anchors[i].text && atext[i].n)
 			out->anchors[i].text = pd_utf8_sanitize(a, pd_collapse_ws(a, atext[i].p, atext[i].n),
 			                                        strlen(pd_collapse_ws(a, atext[i].p, atext[i].n)), NULL);
-	if (w.text.truncated)
-		out->flags |= PD_HTML_TEXT_TRUNCATED;
-	/* a buffer cut at its bound may end inside a UTF-8 sequence: drop
-	 * that tail rather than let it become U+FFFD past max_text (found by
-	 * fuzz_html, fuzz/regressions/html/text-cut-utf8) */
-	if (w.text.truncated) {
-		size_t k = w.text.n, back = 0;
-		while (k > 0 && back < 3 && ((unsigned char)w.text.p[k - 1] & 0xC0) == 0x80) {
-			k--;
-			back++;
-		}
-		if (k > 0 && (unsigned char)w.text.p[k - 1] >= 0xC0 &&
-		    pd_utf8_seqlen((const unsigned char *)w.text.p + k - 1, w.text.n - k + 1) == 0)
-			w.text.p[w.text.n = k - 1] = '\0';
-	}
-	/* drop a trailing line break */
-	while (w.text.n && w.text.p[w.text.n - 1] == '\n')
-		w.text.p[--w.text.n] = '\0';
-	out->text = pd_utf8_sanitize(a, w.text.p, w.text.n, &out->text_len);
+	pd_html_finish_text(a, &w.text, max_text, out);
 	out->title = pd_collapse_ws(a, w.title.p, w.title.n);
 	out->title = pd_utf8_sanitize(a, out->title, strlen(out->title), NULL);
 	gumbo_destroy_output(&opts, g);

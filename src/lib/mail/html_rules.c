@@ -97,3 +97,40 @@ void pd_html_script_urls(const char *s, size_t n, void (*found)(void *ud, const 
 		}
 	}
 }
+
+void pd_html_finish_text(struct pd_arena *a, struct pd_buf *t, size_t max_text, struct pd_html_result *out)
+{
+	if (t->truncated)
+		out->flags |= PD_HTML_TEXT_TRUNCATED;
+	/* a buffer cut at its bound may end inside a UTF-8 sequence: drop
+	 * that tail rather than let it become U+FFFD past max_text (found by
+	 * fuzz_html, fuzz/regressions/html/text-cut-utf8) */
+	if (t->truncated && t->p) {
+		size_t k = t->n, back = 0;
+		while (k > 0 && back < 3 && ((unsigned char)t->p[k - 1] & 0xC0) == 0x80) {
+			k--;
+			back++;
+		}
+		if (k > 0 && (unsigned char)t->p[k - 1] >= 0xC0 &&
+		    pd_utf8_seqlen((const unsigned char *)t->p + k - 1, t->n - k + 1) == 0)
+			t->p[t->n = k - 1] = '\0';
+	}
+	while (t->n && t->p[t->n - 1] == '\n')
+		t->p[--t->n] = '\0';
+	char *text = pd_utf8_sanitize(a, t->p ? t->p : "", t->n, &out->text_len);
+	/* the promise is max_text bytes, whatever the reader collected:
+	 * fuzz_html found the gumbo reader's text of a page full of U+FFFD
+	 * 2 bytes over (fuzz/regressions/html/fffd-grows-text); cut back at
+	 * a character boundary */
+	if (out->text_len > max_text) {
+		size_t k = max_text;
+		while (k > 0 && ((unsigned char)text[k] & 0xC0) == 0x80)
+			k--;
+		while (k > 0 && text[k - 1] == '\n')
+			k--;
+		text[k] = '\0';
+		out->text_len = k;
+		out->flags |= PD_HTML_TEXT_TRUNCATED;
+	}
+	out->text = text;
+}

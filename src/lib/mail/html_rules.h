@@ -10,11 +10,18 @@
 #include <stddef.h>
 
 #include "base/arena.h"
+#include "mail/html.h"
 
 /* Copy of an attribute value s[0..n) (already trimmed and bounded by the
  * reader): a data: URL cut at 256 bytes, control characters dropped, a
  * UTF-8 sequence cut in half at the end removed. */
 char *pd_html_attr_copy(struct pd_arena *a, const char *s, size_t n);
+
+/* The visible text both readers collected in t (at most max_text bytes)
+ * into out->text / out->text_len: a tail cut inside a UTF-8 sequence is
+ * dropped, then trailing line breaks; sanitised, and never longer than
+ * max_text (cut at a character boundary, PD_HTML_TEXT_TRUNCATED set). */
+void pd_html_finish_text(struct pd_arena *a, struct pd_buf *t, size_t max_text, struct pd_html_result *out);
 
 /* Does a style attribute hide its element's text (display:none,
  * visibility:hidden, font-size:0/1px, max-height:0, opacity:0)? */
