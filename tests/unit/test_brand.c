@@ -371,6 +371,10 @@ static void test_matchers(void)
 		{ "\xe1\xb4\x98\xe1\xb4\x80\xca\x8f", "pay", 0, 3 }, /* small capitals */
 		{ "\xe3\x81\x8b\xe3\x82\x99", "\xe3\x82\xab\xe3\x82\x99", 0, 0 }, /* a mark after kana stays */
 		{ "  a   b  ", "a b", 0, 0 },
+		{ "Hello,\tWORLD\r\n", "hello, world", 0, 0 },
+		{ "\xe6\x97\xa5\xe6\x9c\xac ABC", "\xe6\x97\xa5\xe6\x9c\xac" "abc", 0, 0 }, /* 日本 ABC */
+		{ "ABC \xe6\x97\xa5\xe6\x9c\xac", "abc\xe6\x97\xa5\xe6\x9c\xac", 0, 0 },
+		{ "Pay \xe2\x80\x8b Pal", "pay pal", 1, 0 }, /* the space survives a hidden character */
 	};
 	struct pd_arena *a = pd_arena_new(0);
 	for (size_t i = 0; i < sizeof folds / sizeof *folds; i++) {

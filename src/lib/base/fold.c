@@ -124,6 +124,19 @@ char *pd_fold(struct pd_arena *a, const char *s, size_t n, size_t *out_n, struct
 		marks->nconf = marks->conf_total = 0;
 	}
 	while (i < n) {
+		/* a run of printable ASCII other than space (most mail text): the
+		 * byte in lower case, nothing else to check */
+		if (u[i] > 0x20 && u[i] < 0x80) {
+			if (pending_space) {
+				if (k > 0 && (unsigned char)o[k - 1] < 0x80)
+					o[k++] = ' ';
+				pending_space = false;
+			}
+			do
+				o[k++] = (char)pd_tolower(u[i++]);
+			while (i < n && u[i] > 0x20 && u[i] < 0x80);
+			continue;
+		}
 		uint32_t cp;
 		size_t l;
 		if (u[i] < 0x80) {
