@@ -1,9 +1,89 @@
 /* test_text.c - ASCII/UTF-8 helpers, the arena and bounded buffers. */
+#include <stdlib.h>
 #include <string.h>
+
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
 
 #include "base/arena.h"
 #include "base/text.h"
+#include "base/unicode.h"
 #include "check.h"
+
+/* NFKC of the whole text in one ICU call: the reference pd_nfkc's
+ * piecewise normalisation must equal. */
+static char *nfkc_whole(const char *s, size_t n)
+{
+	UErrorCode ec = U_ZERO_ERROR;
+	const UNormalizer2 *nf = unorm2_getNFKCInstance(&ec);
+	UChar *u = malloc((n + 1) * sizeof(UChar)), *t = malloc((n * 18 + 16) * sizeof(UChar));
+	int32_t ul = 0, tl, bl = 0;
+	u_strFromUTF8(u, (int32_t)n + 1, &ul, s, (int32_t)n, &ec);
+	tl = unorm2_normalize(nf, u, ul, t, (int32_t)n * 18 + 16, &ec);
+	char *b = malloc((size_t)tl * 3 + 1);
+	u_strToUTF8(b, tl * 3 + 1, &bl, t, tl, &ec);
+	free(u);
+	free(t);
+	if (U_FAILURE(ec)) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+/* random texts of pieces that compose, decompose, expand or stay */
+static void test_nfkc_random(struct pd_arena *a)
+{
+	static const char *tok[] = {
+		"a", "e", "K", " ", "\n", "1", ".",
+		"\xcc\x81",         /* U+0301 combining acute: composes with e */
+		"\xe3\x82\x99",     /* U+3099 combining voiced mark: か+゛ = が */
+		"\xe3\x81\x8b",     /* か */
+		"\xef\xbc\xa1",     /* full-width A */
+		"\xef\xbd\xb6",     /* half-width katakana ka */
+		"\xef\xbe\x9e",     /* half-width voiced mark */
+		"\xc2\xa0",         /* NBSP */
+		"\xe3\x88\xb1",     /* ㈱ -> (株) */
+		"\xef\xb7\xba",     /* U+FDFA: 18 code units */
+		"\xef\xac\x81",     /* ﬁ ligature */
+		"\xe1\x84\x80", "\xe1\x85\xa1", /* Hangul jamo that compose */
+		"\xc3\xa9",         /* é precomposed */
+		"\xf0\x9f\x98\x80", /* emoji */
+		"The quick brown fox jumps over the lazy dog, twice over. ",
+	};
+	unsigned bad = 0, rounds = 4000;
+	srand(7);
+	char buf[8192];
+	for (unsigned r = 0; r < rounds; r++) {
+		size_t n = 0, ntok = (size_t)(rand() % 120);
+		for (size_t i = 0; i < ntok; i++) {
+			const char *t = tok[rand() % (int)(sizeof tok / sizeof *tok)];
+			size_t l = strlen(t);
+			memcpy(buf + n, t, l);
+			n += l;
+		}
+		buf[n] = '\0';
+		size_t on = 0;
+		const char *got = pd_nfkc(a, buf, n, &on);
+		char *want = nfkc_whole(buf, n);
+		if (!want || on != strlen(want) || memcmp(got, want, on) != 0) {
+			if (bad++ == 0)
+				fprintf(stderr, "nfkc differs on: %s\n", buf);
+		}
+		free(want);
+		pd_arena_reset(a);
+	}
+	CHECK(bad == 0, "%u of %u random texts normalised differently from one ICU call", bad, rounds);
+	const char *ascii = "plain ASCII stays where it is";
+	CHECK(pd_nfkc(a, ascii, strlen(ascii), NULL) == ascii, "ASCII not copied");
+	/* twenty U+FDFA: more than four times longer after NFKC */
+	char many[64] = "";
+	for (int i = 0; i < 20; i++)
+		strcat(many, "\xef\xb7\xba");
+	size_t mn = 0;
+	const char *m = pd_nfkc(a, many, strlen(many), &mn);
+	CHECK(m != many && mn > 20 * 18, "long expansion normalised (%zu bytes)", mn);
+}
 
 int main(void)
 {
@@ -126,6 +206,7 @@ int main(void)
 	pd_arena_reset(a);
 	CHECK(pd_arena_used(a) == 0, "reset");
 	CHECK_STREQ(pd_arena_printf(a, "%d-%s", 7, "x"), "7-x", "printf");
+	test_nfkc_random(a);
 	pd_arena_free(a);
 	return CHECK_DONE();
 }
