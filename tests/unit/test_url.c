@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpsl.h>
+
 #include "check.h"
 #include "ctx.h"
+#include "net/domain.h"
 #include "mail/model.h"
 #include "mail/urlscan.h"
 #include "net/linkdata.h"
@@ -413,9 +416,52 @@ static void test_findings(void)
 	pd_arena_free(a);
 }
 
+/* pd_domain_registrable keeps a cache per thread: every answer, first
+ * or repeated, equals libpsl's own, also for hosts that share a slot
+ * and after the list is freed and loaded again */
+static void test_registrable_cache(void)
+{
+	static const char *hosts[] = {
+		"www.example.co.jp", "example.co.jp", "co.jp", "jp", "a.b.c.github.io", "github.io",
+		"mail.google.com", "xn--eckwd4c7c.xn--zckzah", "localhost", "foo.invalid-tld-zz",
+		"very-long-label-to-make-this-host-longer-than-the-cache-key.example.com",
+	};
+	struct pd_arena *a = pd_arena_new(0);
+	unsigned bad = 0, total = 0;
+	for (int round = 0; round < 2; round++) {
+		const struct psl_ctx_st *psl = pd_psl_load(NULL);
+		for (int rep = 0; rep < 3; rep++) {
+			for (size_t i = 0; i < sizeof hosts / sizeof *hosts; i++) {
+				const char *want = psl_registrable_domain(psl, hosts[i]);
+				const char *got = pd_domain_registrable(a, psl, hosts[i]);
+				total++;
+				if (strcmp(got, want ? want : "") != 0) {
+					bad++;
+					fprintf(stderr, "%s: %s, libpsl %s\n", hosts[i], got, want ? want : "-");
+				}
+			}
+			/* 5,000 more hosts: slots are shared and overwritten */
+			for (unsigned k = 0; k < 5000; k++) {
+				char h[64];
+				snprintf(h, sizeof h, k % 2 ? "h%u.example.co.jp" : "s%u.x%u.github.io", k, k % 7);
+				const char *want = psl_registrable_domain(psl, h);
+				const char *got = pd_domain_registrable(a, psl, h);
+				total++;
+				if (strcmp(got, want ? want : "") != 0 && bad++ < 5)
+					fprintf(stderr, "%s: %s, libpsl %s\n", h, got, want ? want : "-");
+			}
+			pd_arena_reset(a);
+		}
+		pd_psl_free(psl);
+	}
+	CHECK(bad == 0, "%u of %u registrable domains differ from libpsl", bad, total);
+	pd_arena_free(a);
+}
+
 int main(void)
 {
 	pd_global_init();
+	test_registrable_cache();
 	char *err = NULL;
 	struct pd_options opt = PD_OPTIONS_INIT;
 	ctx = pd_ctx_new(&opt, &err);
