@@ -152,6 +152,12 @@ static const struct tcase cases[] = {
 	  RCV_OK "From: \"Zhou\" <news@lists.example>\nReply-To: zhou@gmail.com\n" BASE_HDRS "\nbody\n",
 	  RCV_OK "From: \"Zhou via Users\" <users@lists.example>\nReply-To: zhou@gmail.com\n"
 	  "List-Post: <mailto:users@lists.example>\n" BASE_HDRS "\nbody\n" },
+	{ "random tag in the subject; not product names, camel case or IDs", PD_F_CONTENT_SUBJECT_RANDOM_TAG,
+	  RCV_OK "From: a@sender.example\nTo: info@office.example\nMessage-ID: <1@sender.example>\n"
+	  "Date: Thu, 28 Sep 2023 09:14:00 +0900\nSubject: Fatura Emitida - KtSaGYsPn9djSGR\n\nbody\n",
+	  RCV_OK "From: a@sender.example\nTo: info@office.example\nMessage-ID: <1@sender.example>\n"
+	  "Date: Thu, 28 Sep 2023 09:14:00 +0900\n"
+	  "Subject: Re: B205Mini at 50MSps, case 1Z999AA10123456784 / Mark2CurSeen / abc123def456\n\nbody\n" },
 	{ "direction override in subject", PD_F_CONTENT_INVISIBLE_CHARS,
 	  RCV_OK "From: a@sender.example\nTo: info@office.example\nMessage-ID: <1@sender.example>\n"
 	  "Date: Thu, 28 Sep 2023 09:14:00 +0900\nSubject: =?UTF-8?B?SW52b2ljZSDigK5mZHAuZXhl?=\n\nbody\n",

@@ -229,6 +229,63 @@ static void check_scam_contact(const struct pd_ctx *ctx, const struct pd_msg *m,
 	}
 }
 
+/* Is t[0..n) a random-looking tag (hash-busting): ASCII letters and
+ * digits, 8 to 64 of them, both cases, and broken into many short
+ * segments where words are few long ones.  Segments: a capital with the
+ * small letters after it, a run of small letters, a run of capitals, a
+ * run of digits ("tJjwN679hRkyKg": t Jjw N 679 h Rky Kg = 7 segments of
+ * 2 on average; "Mark2CurSeen": 4 of 3; "B205Mini", "50MSps": too few). */
+static bool random_tag(const char *t, size_t n)
+{
+	if (n < 8 || n > 64)
+		return false;
+	bool up = false, lo = false;
+	size_t nseg = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)t[i];
+		size_t j = i + 1;
+		if (pd_isdigit(c)) {
+			while (j < n && pd_isdigit((unsigned char)t[j]))
+				j++;
+		} else if (c >= 'a' && c <= 'z') {
+			lo = true;
+			while (j < n && t[j] >= 'a' && t[j] <= 'z')
+				j++;
+		} else {
+			up = true;
+			if (j < n && t[j] >= 'a' && t[j] <= 'z') {
+				lo = true;
+				while (j < n && t[j] >= 'a' && t[j] <= 'z')
+					j++;
+			} else {
+				while (j < n && t[j] >= 'A' && t[j] <= 'Z')
+					j++;
+			}
+		}
+		nseg++;
+		i = j;
+	}
+	return up && lo && nseg >= 5 && n <= 3 * nseg;
+}
+
+/* The first random-looking tag in the subject, or NULL. */
+static const char *subject_random_tag(struct pd_arena *a, const char *s)
+{
+	for (size_t i = 0; s[i];) {
+		if (!pd_isalnum((unsigned char)s[i])) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (s[j] && pd_isalnum((unsigned char)s[j]))
+			j++;
+		if (random_tag(s + i, j - i))
+			return pd_arena_strndup(a, s + i, j - i);
+		i = j;
+	}
+	return NULL;
+}
+
 void pd_an_content(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r)
 {
 	struct hits h[NCATS];
@@ -247,6 +304,10 @@ void pd_an_content(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_r
 	for (size_t c = 0; c < NCATS; c++)
 		emit_hits(r, lure_cats[c].id, &h[c]);
 	check_scam_contact(ctx, m, r, h);
+
+	const char *tag = subject_random_tag(r->arena, m->subject);
+	if (tag)
+		pd_emitd(r, PD_F_CONTENT_SUBJECT_RANDOM_TAG, swhere, tag, PD_D_RANDOM_TAG, tag);
 
 	unsigned bidi, zw;
 	pd_count_hidden(m->subject, strlen(m->subject), &bidi, &zw);
