@@ -119,6 +119,10 @@ static const struct tcase cases[] = {
 	{ "link to an IP", PD_F_LINK_IP_HOST,
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nGo to http://203.0.113.9/login now\n",
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nGo to https://sender.example/login now\n" },
+	{ "link to a host named by its IP; not an IP-like domain, path or too-large number", PD_F_LINK_HOST_NAMED_BY_IP,
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nGo to http://203-0-113-9.dclient.isp.example.net/login now\n",
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nGo to https://www.192-0-2-10.net/ or "
+	  "https://cdn-1-2.example.net/10-0-0-1/ or http://h203-0-113-900.example.net/ now\n" },
 	{ "user@host link", PD_F_LINK_USERINFO,
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nhttps://www.bank.example@evil.example/login\n",
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nhttps://www.bank.example/login\n" },

@@ -17,6 +17,7 @@
  * needles are built once per message; scans are linear in each URL.
  * Standards: RFC 3986, WHATWG URL, RFC 4648, Unicode TS #39.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "analyzers/analyzers.h"
@@ -235,6 +236,47 @@ static struct pd_finding *emit_url(struct pd_report *r, enum pd_fid id, const ch
 	return f;
 }
 
+/* The IPv4 address written into the labels of host in front of its
+ * registrable domain ("80-219-219-193.dclient", "65.29.168.184.host",
+ * "219x113x161x53.ap219.ftth"): four numbers 0-255 joined by '-', '.',
+ * '_' or 'x', not part of a longer number.  Into out (16 bytes); false
+ * if there is none. */
+static bool host_named_by_ip(const char *host, const char *domain, char out[16])
+{
+	size_t hn = strlen(host), dn = strlen(domain);
+	if (!dn || hn <= dn + 1 || host[hn - dn - 1] != '.')
+		return false;
+	const char *s = host;
+	size_t n = hn - dn - 1;
+	for (size_t i = 0; i < n; i++) {
+		if (!pd_isdigit((unsigned char)s[i]) || (i > 0 && pd_isdigit((unsigned char)s[i - 1])))
+			continue;
+		unsigned v[4];
+		size_t j = i;
+		int k;
+		for (k = 0; k < 4; k++) {
+			if (k > 0) {
+				if (j >= n || !strchr("-._x", s[j]))
+					break;
+				j++;
+			}
+			size_t d = 0;
+			v[k] = 0;
+			while (j < n && pd_isdigit((unsigned char)s[j]) && d < 4) {
+				v[k] = v[k] * 10 + (unsigned)(s[j++] - '0');
+				d++;
+			}
+			if (d == 0 || d > 3 || v[k] > 255)
+				break;
+		}
+		if (k == 4 && (j >= n || !pd_isdigit((unsigned char)s[j]))) {
+			snprintf(out, 16, "%u.%u.%u.%u", v[0], v[1], v[2], v[3]);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void layer_checks(const struct lctx *c, const struct pd_url *L, const char *w, unsigned layer)
 {
 	struct pd_report *r = c->r;
@@ -249,6 +291,10 @@ static void layer_checks(const struct lctx *c, const struct pd_url *L, const cha
 			          ui.host_written, L->host);
 		}
 	}
+	char ipname[16];
+	if (!L->host_is_ip && host_named_by_ip(L->host, L->domain, ipname))
+		pd_detail(r, emit_url(r, PD_F_LINK_HOST_NAMED_BY_IP, w, L->raw), PD_D_NAMED_BY_IP,
+		          pd_arena_strdup(r->arena, ipname));
 	if (*L->userinfo && (strchr(L->userinfo, '.') || strchr(L->userinfo, ':') == NULL))
 		pd_detail(r, emit_url(r, PD_F_LINK_USERINFO, w, L->raw), PD_D_REAL_HOST, L->host);
 	if (L->flags & PD_URLF_PORT)
