@@ -305,6 +305,9 @@ struct pd_ctx *pd_ctx_new(const struct pd_options *opt, char **errp)
 	struct list_load sl = { &c->sub_words, &c->nsub, 0 };
 	if (load(c, "lexicon/subscription-links.txt", 0, list_line, &sl, &err) < 0)
 		goto fail;
+	struct list_load fl = { &c->fin_words, &c->nfin, 0 };
+	if (load(c, "financial-words.txt", 0, list_line, &fl, &err) < 0)
+		goto fail;
 	c->attach_ext = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	if (load(c, "attachments.txt", 0, ext_line, c->attach_ext, &err) < 0)
 		goto fail;
@@ -368,6 +371,9 @@ void pd_ctx_free(struct pd_ctx *c)
 	for (unsigned i = 0; i < c->nsub; i++)
 		g_free(c->sub_words[i]);
 	g_free(c->sub_words);
+	for (unsigned i = 0; i < c->nfin; i++)
+		g_free(c->fin_words[i]);
+	g_free(c->fin_words);
 	if (c->freemail)
 		g_hash_table_destroy(c->freemail);
 	if (c->attach_ext)

@@ -50,6 +50,8 @@ struct pd_ctx {
 	unsigned ncms;
 	char **sub_words;       /* subscription-management link words */
 	unsigned nsub;
+	char **fin_words;       /* financial-words.txt: words, "!" excluded words */
+	unsigned nfin;
 	GHashTable *attach_ext;  /* lower-case extension without dot -> kind */
 	char **trusted_hosts;   /* lower-case host names / domains */
 	unsigned ntrusted_hosts;

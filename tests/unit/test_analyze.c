@@ -123,6 +123,13 @@ static const struct tcase cases[] = {
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nGo to http://203-0-113-9.dclient.isp.example.net/login now\n",
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nGo to https://www.192-0-2-10.net/ or "
 	  "https://cdn-1-2.example.net/10-0-0-1/ or http://h203-0-113-900.example.net/ now\n" },
+	{ "sender domain named like a bank, links elsewhere; not a food bank", PD_F_BRAND_FINANCIAL_UNVERIFIED,
+	  RCV_OK "From: service@westernexamplebank.com\n" BASE_HDRS "\nLog in at http://login.example.net/ now\n",
+	  RCV_OK "From: news@cityfoodbank.org\n" BASE_HDRS "\nDonate at http://give.example.net/ now\n" },
+	{ "sender domain named like a bank; not with a link to it", PD_F_BRAND_FINANCIAL_UNVERIFIED,
+	  RCV_OK "From: service@tinkerexamplefcu.org\n" BASE_HDRS "\nLog in at http://login.example.net/ now\n",
+	  RCV_OK "From: service@tinkerexamplefcu.org\n" BASE_HDRS
+	  "\nLog in at https://www.tinkerexamplefcu.org/ or http://login.example.net/ now\n" },
 	{ "user@host link", PD_F_LINK_USERINFO,
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nhttps://www.bank.example@evil.example/login\n",
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nhttps://www.bank.example/login\n" },

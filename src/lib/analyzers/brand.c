@@ -347,6 +347,61 @@ static void auth_view(const struct pd_ctx *ctx, const struct pd_msg *m, struct p
 	}
 }
 
+static bool is_clickable(enum pd_link_origin o);
+
+/* The financial word (data/financial-words.txt) in the first label of a
+ * registrable domain, or NULL; a "!word" there rules the domain out. */
+static const char *financial_word(const struct pd_ctx *ctx, const char *reg)
+{
+	size_t ln = strcspn(reg, ".");
+	const char *hit = NULL;
+	for (unsigned i = 0; i < ctx->nfin; i++) {
+		const char *w = ctx->fin_words[i];
+		bool neg = *w == '!';
+		w += neg;
+		const char *p = pd_memcasemem(reg, ln, w);
+		if (p && neg)
+			return NULL;
+		if (p && !hit)
+			hit = w;
+	}
+	return hit;
+}
+
+/* The sender's domain is named like a bank (lasallebank.com, tinkerfcu.org)
+ * but not a listed brand's: nothing authenticates it for that domain and
+ * there are links, none to it.  The listed brands have their own, finer
+ * findings. */
+static void financial_sender(struct st *st, const struct pd_addr *from, const char *fromreg,
+                             const char *fwhere, bool fwd)
+{
+	struct pd_report *r = st->r;
+	const struct pd_ctx *ctx = r->ctx;
+	const struct pd_msg *m = st->m;
+	if (fwd || !from->valid || !*fromreg || pd_is_freemail(ctx, from->domain) ||
+	    pd_brands_host_listed(st->bs, from->domain))
+		return;
+	const char *word = financial_word(ctx, fromreg);
+	if (!word)
+		return;
+	struct auth_view av;
+	auth_view(ctx, m, r, fromreg, &av);
+	if (av.aligned)
+		return;
+	unsigned nlinks = 0;
+	for (unsigned i = 0; i < m->nurls; i++) {
+		const struct pd_url *u = &m->urls[i];
+		if (!is_clickable(u->origin) || !*u->host)
+			continue;
+		if (*u->domain && strcmp(u->domain, fromreg) == 0)
+			return;
+		nlinks++;
+	}
+	if (nlinks)
+		pd_emitd(r, PD_F_BRAND_FINANCIAL_UNVERIFIED, fwhere, from->addr, PD_D_FINANCIAL_NAME, word, fromreg,
+		         nlinks);
+}
+
 static bool asn_of_brand(const struct pd_brand *b, uint32_t asn)
 {
 	if (!asn)
@@ -659,6 +714,7 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 	}
 
 	/* independent of the claim */
+	financial_sender(st, from, fromreg, fwhere, fwd);
 	if (from->valid && !pd_is_freemail(ctx, from->domain)) {
 		const char *tok = NULL;
 		int lb = pd_brands_lookalike(bs, r->arena, from->domain, &tok);
