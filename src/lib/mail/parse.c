@@ -22,6 +22,7 @@
 #include "mail/charset.h"
 #include "mail/fwdinline.h"
 #include "mail/hdrsplit.h"
+#include "mail/transfer.h"
 #include "mail/html.h"
 #include "mail/received.h"
 #include "mail/urlscan.h"
@@ -371,12 +372,62 @@ static void model_headers(struct pstate *st)
 
 /* ------------------------------------------------------------- MIME body */
 
+/* The raw (still encoded) bytes of a part, when GMime keeps them as a
+ * window on the message buffer (the parser's substreams of our memory
+ * stream): no copy. */
+static bool raw_content(GMimeDataWrapper *w, const unsigned char **p, size_t *n)
+{
+	GMimeStream *s = g_mime_data_wrapper_get_stream(w);
+	if (!s || !GMIME_IS_STREAM_MEM(s))
+		return false;
+	GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(s));
+	if (!ba)
+		return false;
+	gint64 b = s->bound_start, e = s->bound_end < 0 ? (gint64)ba->len : s->bound_end;
+	if (b < 0 || b > e || e > (gint64)ba->len)
+		return false;
+	*p = ba->data + b;
+	*n = (size_t)(e - b);
+	return true;
+}
+
 static char *decode_content(struct pstate *st, GMimePart *part, size_t *n)
 {
 	GMimeDataWrapper *w = g_mime_part_get_content(part);
 	*n = 0;
 	if (!w)
 		return pd_arena_strdup(st->a, "");
+	/* the common encodings decoded straight from the message buffer, the
+	 * same bytes GMime's filter streams give (base64: transfer.c; quoted-
+	 * printable: GMime's own decoder, called once) */
+	const unsigned char *raw;
+	size_t rn;
+	if (raw_content(w, &raw, &rn)) {
+		switch (g_mime_data_wrapper_get_encoding(w)) {
+		case GMIME_CONTENT_ENCODING_DEFAULT:
+		case GMIME_CONTENT_ENCODING_7BIT:
+		case GMIME_CONTENT_ENCODING_8BIT:
+		case GMIME_CONTENT_ENCODING_BINARY:
+			*n = rn;
+			return pd_arena_strndup(st->a, (const char *)raw, rn);
+		case GMIME_CONTENT_ENCODING_BASE64: {
+			unsigned char *o = pd_arena_alloc_raw(st->a, rn / 4 * 3 + 4);
+			*n = pd_b64_body_decode(raw, rn, o);
+			o[*n] = '\0';
+			return (char *)o;
+		}
+		case GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE: {
+			unsigned char *o = pd_arena_alloc_raw(st->a, rn + 4);
+			int state = 0;
+			guint32 save = 0;
+			*n = g_mime_encoding_quoted_decode_step(raw, rn, o, &state, &save);
+			o[*n] = '\0';
+			return (char *)o;
+		}
+		default:
+			break;
+		}
+	}
 	GMimeStream *ms = g_mime_stream_mem_new();
 	g_mime_data_wrapper_write_to_stream(w, ms);
 	GByteArray *ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(ms));
