@@ -2,6 +2,7 @@
  * element, and bounds on hostile documents.  The tokenizer cases below
  * were each checked against the gumbo reference (html_gumbo.c) and the
  * WHATWG spec; tests/html_diff.c compares the two on real mail. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,9 +156,51 @@ static char *join_anchors(struct pd_arena *a, const struct pd_html_result *r)
 	return s;
 }
 
+/* Entities, NUL and the closing quote at every offset from a word
+ * boundary: the reader skips plain runs eight bytes at a time. */
+static void test_run_offsets(struct pd_arena *a)
+{
+	unsigned bad = 0;
+	for (int k = 0; k < 20; k++) {
+		char pad[32], html[256], want[128];
+		memset(pad, 'x', (size_t)k);
+		pad[k] = '\0';
+		snprintf(html, sizeof html, "<p>%s&amp;y%s&lt;</p><a href=\"http://h.example/%s&amp;q=1%s\">t</a>", pad, pad,
+		         pad, pad);
+		struct pd_html_result r = parse(a, html);
+		snprintf(want, sizeof want, "%s&y%s<", pad, pad);
+		char *nl = strchr(r.text, '\n');
+		if (nl)
+			*nl = '\0';
+		const struct pd_anchor *an = find(&r, PD_LINK_HTML_HREF, 0);
+		char wh[128];
+		snprintf(wh, sizeof wh, "http://h.example/%s&q=1%s", pad, pad);
+		if (strcmp(r.text, want) != 0 || !an || strcmp(an->href, wh) != 0) {
+			if (bad++ == 0)
+				fprintf(stderr, "offset %d: text '%s' href '%s'\n", k, r.text, an ? an->href : "-");
+		}
+		/* a NUL in text is dropped, in an attribute value it is U+FFFD */
+		char nulhtml[256];
+		int hn = snprintf(nulhtml, sizeof nulhtml, "<p>%sAXB</p><a href='http://h.example/%sCXD'>t</a>", pad, pad);
+		nulhtml[3 + k + 1] = '\0'; /* the X between A and B */
+		nulhtml[hn - 9] = '\0';    /* the X between C and D: "X D ' > t < / a >" */
+		struct pd_html_result r2;
+		pd_html_extract(a, nulhtml, (size_t)hn, 100000, 1 << 20, 1000, &r2);
+		snprintf(want, sizeof want, "%sAB", pad);
+		an = find(&r2, PD_LINK_HTML_HREF, 0);
+		snprintf(wh, sizeof wh, "http://h.example/%sC\xEF\xBF\xBD" "D", pad);
+		if (strncmp(r2.text, want, strlen(want)) != 0 || !an || strncmp(an->href, wh, strlen(wh)) != 0) {
+			if (bad++ == 0)
+				fprintf(stderr, "NUL at offset %d: text '%s' href '%s'\n", k, r2.text, an ? an->href : "-");
+		}
+	}
+	CHECK(bad == 0, "%u offsets read wrongly", bad);
+}
+
 int main(void)
 {
 	struct pd_arena *a = pd_arena_new(0);
+	test_run_offsets(a);
 	for (size_t i = 0; i < sizeof anchors / sizeof *anchors; i++) {
 		const struct acase *c = &anchors[i];
 		struct pd_html_result r = parse(a, c->html);

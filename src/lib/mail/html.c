@@ -2273,6 +2273,25 @@ static void raw_chars(struct html *h, const char *p, size_t n)
 
 /* Text s[0..n) of data or RCDATA: references decoded, NUL handled; raw:
  * the text of an RCDATA/RAWTEXT/script element. */
+/* The first i' >= i with s[i'] one of a, b or NUL (n if none): eight
+ * bytes a step (a byte equal to x is a zero byte of the word XOR x). */
+static size_t run_until(const char *s, size_t i, size_t n, unsigned char a, unsigned char b)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	const uint64_t xa = a * ones, xb = b * ones;
+	while (i + 8 <= n) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		uint64_t ya = x ^ xa, yb = x ^ xb;
+		if ((((x - ones) & ~x) | ((ya - ones) & ~ya) | ((yb - ones) & ~yb)) & highs)
+			break;
+		i += 8;
+	}
+	while (i < n && s[i] != '\0' && (unsigned char)s[i] != a && (unsigned char)s[i] != b)
+		i++;
+	return i;
+}
+
 static void emit_text(struct html *h, const char *s, size_t n, bool refs, bool nul_fffd, bool raw)
 {
 	void (*out)(struct html *, const char *, size_t) = raw ? raw_chars : chars;
@@ -2312,6 +2331,9 @@ static void emit_text(struct html *h, const char *s, size_t n, bool refs, bool n
 	}
 	size_t start = 0;
 	for (size_t i = 0; i < n && !h->stop;) {
+		i = run_until(s, i, n, '&', '&'); /* plain text: nothing to do */
+		if (i >= n)
+			break;
 		char c = s[i];
 		if (c == '&' && refs) {
 			char buf[8];
@@ -2618,6 +2640,8 @@ static size_t read_tag(struct html *h, const char *s, size_t n, size_t i, bool e
 		}
 		size_t start = i;
 		for (;;) {
+			if (q)
+				i = run_until(s, i, n, (unsigned char)q, '&');
 			if (i >= n)
 				return parse_error(h), n;
 			unsigned char c = (unsigned char)s[i];
