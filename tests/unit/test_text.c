@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
@@ -29,6 +30,37 @@ static char *nfkc_whole(const char *s, size_t n)
 		return NULL;
 	}
 	return b;
+}
+
+/* pd_utf8_valid against glib on random texts: ASCII runs of every length
+ * (the eight-byte fast path) with valid and broken sequences between */
+static void test_utf8_valid_random(void)
+{
+	static const char *bits[] = {
+		"\xe3\x81\x82", "\xc3\xa9", "\xf0\x9f\x98\x80", /* valid */
+		"\x80", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe3\x81", "\xff", /* broken */
+	};
+	unsigned bad = 0, rounds = 5000;
+	char buf[512];
+	srand(5);
+	for (unsigned r = 0; r < rounds; r++) {
+		size_t n = 0;
+		int pieces = rand() % 6;
+		for (int p = 0; p < pieces; p++) {
+			int run = rand() % 20;
+			for (int k = 0; k < run; k++)
+				buf[n++] = (char)('a' + rand() % 26);
+			if (rand() % 3 == 0) {
+				const char *b = bits[rand() % (int)(sizeof bits / sizeof *bits)];
+				memcpy(buf + n, b, strlen(b));
+				n += strlen(b);
+			}
+		}
+		bool want = g_utf8_validate_len(buf, n, NULL);
+		if (pd_utf8_valid(buf, n) != want)
+			bad++;
+	}
+	CHECK(bad == 0, "%u of %u random texts judged differently from glib", bad, rounds);
 }
 
 /* random texts of pieces that compose, decompose, expand or stay */
@@ -207,6 +239,7 @@ int main(void)
 	CHECK(pd_arena_used(a) == 0, "reset");
 	CHECK_STREQ(pd_arena_printf(a, "%d-%s", 7, "x"), "7-x", "printf");
 	test_nfkc_random(a);
+	test_utf8_valid_random();
 	pd_arena_free(a);
 	return CHECK_DONE();
 }

@@ -146,6 +146,14 @@ bool pd_utf8_valid(const char *p, size_t n)
 	const unsigned char *u = (const unsigned char *)p;
 	size_t i = 0;
 	while (i < n) {
+		if (n - i >= 8) { /* eight ASCII bytes at a time */
+			uint64_t w;
+			memcpy(&w, u + i, 8);
+			if (!(w & 0x8080808080808080ull)) {
+				i += 8;
+				continue;
+			}
+		}
 		if (u[i] < 0x80) {
 			i++;
 			continue;
