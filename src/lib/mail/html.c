@@ -2689,15 +2689,16 @@ static const char *normalize_newlines(struct pd_arena *a, const char *s, size_t 
 	if (!memchr(s, '\r', *n))
 		return s;
 	char *o = pd_arena_alloc(a, *n + 1);
-	size_t k = 0;
-	for (size_t i = 0; i < *n; i++) {
-		if (s[i] == '\r') {
-			o[k++] = '\n';
-			if (i + 1 < *n && s[i + 1] == '\n')
-				i++;
-		} else {
-			o[k++] = s[i];
-		}
+	size_t k = 0, i = 0;
+	while (i < *n) {
+		const char *cr = memchr(s + i, '\r', *n - i);
+		size_t e = cr ? (size_t)(cr - s) : *n; /* s[i..e) has no CR */
+		memcpy(o + k, s + i, e - i);
+		k += e - i;
+		if (e == *n)
+			break;
+		o[k++] = '\n';
+		i = e + 1 < *n && s[e + 1] == '\n' ? e + 2 : e + 1;
 	}
 	*n = k;
 	return o;

@@ -157,13 +157,21 @@ static const char *unfold(struct pd_arena *a, const char *raw, size_t max, bool 
 		n = max;
 		*cut = true;
 	}
-	char *o = pd_arena_alloc(a, n + 1);
+	char *o = pd_arena_alloc_raw(a, n + 1);
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = raw[i];
-		if (c == '\r' || c == '\n')
-			continue;
-		o[k++] = c;
+	for (size_t i = 0; i < n;) {
+		/* a line of the field at a time: most fields are one line */
+		const char *lf = memchr(raw + i, '\n', n - i);
+		size_t e = lf ? (size_t)(lf - raw) : n;
+		if (memchr(raw + i, '\r', e - i)) {
+			for (size_t j = i; j < e; j++)
+				if (raw[j] != '\r')
+					o[k++] = raw[j];
+		} else {
+			memcpy(o + k, raw + i, e - i);
+			k += e - i;
+		}
+		i = e + 1;
 	}
 	/* trim */
 	size_t s = 0;
@@ -213,10 +221,11 @@ static bool add_header(struct pstate *st, const char *name, const char *raw, gin
 	if (!raw)
 		raw = "";
 	if (off >= *pos && (size_t)off <= len) {
-		const char *p = data + *pos;
-		for (gint64 k = *pos; k < off; k++, p++)
-			if (*p == '\n')
-				(*line)++;
+		const char *p = data + *pos, *e = data + off;
+		while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+			(*line)++;
+			p++;
+		}
 		*pos = off;
 	}
 	GROW(st, m->headers, m->nheaders, st->cap_hdrs, struct pd_header);
