@@ -42,6 +42,7 @@ struct pd_ac {
 	unsigned npat, cappat;
 	int32_t root_next[256];
 	int32_t *dense_row;       /* per node: row in dense[], or -1 */
+	int32_t *first_out;       /* per node: itself if a pattern ends there, else its dict link (0: none) */
 	int32_t *dense;           /* rows of 256 next states */
 	bool compiled;
 };
@@ -204,6 +205,11 @@ void pd_ac_compile(struct pd_ac *ac)
 		}
 	}
 	g_free(queue);
+	/* the scan asks at every byte whether anything ends here: one int
+	 * per node instead of the node's record */
+	ac->first_out = g_new(int32_t, ac->nnodes ? ac->nnodes : 1);
+	for (unsigned i = 0; i < ac->nnodes; i++)
+		ac->first_out[i] = ac->nodes[i].out >= 0 ? (int32_t)i : ac->nodes[i].dict;
 	ac->compiled = true;
 }
 
@@ -239,7 +245,7 @@ void pd_ac_scan(const struct pd_ac *ac, const char *text, size_t n, pd_ac_fn fn,
 			}
 			s = t;
 		}
-		for (int32_t d = ac->nodes[s].out >= 0 ? s : ac->nodes[s].dict; d > 0; d = ac->nodes[d].dict)
+		for (int32_t d = ac->first_out[s]; d > 0; d = ac->nodes[d].dict)
 			for (int32_t p = ac->nodes[d].out; p >= 0; p = ac->pat_next[p])
 				if (!fn(ud, ac->pat_id[p], i + 1 - ac->pat_len[p], i + 1))
 					return;
@@ -257,5 +263,6 @@ void pd_ac_free(struct pd_ac *ac)
 	g_free(ac->pat_next);
 	g_free(ac->dense_row);
 	g_free(ac->dense);
+	g_free(ac->first_out);
 	g_free(ac);
 }
