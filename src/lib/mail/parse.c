@@ -407,8 +407,7 @@ static char *decode_content(struct pstate *st, GMimePart *part, size_t *n)
 	if (!w)
 		return pd_arena_strdup(st->a, "");
 	/* the common encodings decoded straight from the message buffer, the
-	 * same bytes GMime's filter streams give (base64: transfer.c; quoted-
-	 * printable: GMime's own decoder, called once) */
+	 * same bytes GMime's filter streams give (transfer.c) */
 	const unsigned char *raw;
 	size_t rn;
 	if (raw_content(w, &raw, &rn)) {
@@ -426,10 +425,8 @@ static char *decode_content(struct pstate *st, GMimePart *part, size_t *n)
 			return (char *)o;
 		}
 		case GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE: {
-			unsigned char *o = pd_arena_alloc_raw(st->a, rn + 4);
-			int state = 0;
-			guint32 save = 0;
-			*n = g_mime_encoding_quoted_decode_step(raw, rn, o, &state, &save);
+			unsigned char *o = pd_arena_alloc_raw(st->a, rn + 1);
+			*n = pd_qp_body_decode(raw, rn, o);
 			o[*n] = '\0';
 			return (char *)o;
 		}

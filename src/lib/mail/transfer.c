@@ -70,3 +70,43 @@ size_t pd_b64_body_decode(const unsigned char *in, size_t n, unsigned char *out)
 	}
 	return k;
 }
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+size_t pd_qp_body_decode(const unsigned char *in, size_t n, unsigned char *out)
+{
+	size_t i = 0, k = 0;
+	while (i < n) {
+		const unsigned char *eq = memchr(in + i, '=', n - i);
+		size_t e = eq ? (size_t)(eq - in) : n; /* in[i..e) is literal */
+		memcpy(out + k, in + i, e - i);
+		k += e - i;
+		if (e + 1 >= n)
+			break; /* no '=', or '=' last: dropped */
+		unsigned char c1 = in[e + 1];
+		if (c1 == '\n') { /* soft line break */
+			i = e + 2;
+			continue;
+		}
+		if (e + 2 >= n)
+			break; /* "=" and one byte last: dropped */
+		unsigned char c2 = in[e + 2];
+		if (c1 == '\r' && c2 == '\n') {
+			/* soft line break */
+		} else if (hexval(c1) >= 0 && hexval(c2) >= 0) {
+			out[k++] = (unsigned char)(hexval(c1) << 4 | hexval(c2));
+		} else {
+			out[k++] = '=';
+			out[k++] = c1;
+			out[k++] = c2;
+		}
+		i = e + 3;
+	}
+	return k;
+}
