@@ -9,6 +9,7 @@
 #include "base/arena.h"
 #include "check.h"
 #include "mail/html.h"
+#include "mail/html_rules.h"
 
 static struct pd_html_result parse(struct pd_arena *a, const char *h)
 {
@@ -197,10 +198,43 @@ static void test_run_offsets(struct pd_arena *a)
 	CHECK(bad == 0, "%u offsets read wrongly", bad);
 }
 
+/* Which inline styles hide text */
+static void test_style_hides(void)
+{
+	static const struct {
+		const char *style;
+		bool hides;
+	} st[] = {
+		{ "display:none", true },
+		{ "color:red; Display : NONE !important", true },
+		{ "visibility:hidden", true },
+		{ "font-size:0", true },
+		{ "font-size: 0px;color:#fff", true },
+		{ "font-size:.0em", true },
+		{ "font-size:1px", true },
+		{ "max-height:0;overflow:hidden", true },
+		{ "opacity:0", true },
+		{ "opacity:0.0;", true },
+		{ "font-size:0.8em", false }, /* small, not hidden */
+		{ "font-size:10px", false },
+		{ "font-size:1px2", false },
+		{ "opacity:0.5", false },
+		{ "max-height:0.5em", false },
+		{ "display:block", false },
+		{ "mydisplay:none", false },
+		{ "color:red", false },
+		{ "", false },
+	};
+	for (size_t i = 0; i < sizeof st / sizeof *st; i++)
+		CHECK(pd_html_style_hides(st[i].style) == st[i].hides, "style '%s': want %s", st[i].style,
+		      st[i].hides ? "hidden" : "shown");
+}
+
 int main(void)
 {
 	struct pd_arena *a = pd_arena_new(0);
 	test_run_offsets(a);
+	test_style_hides();
 	for (size_t i = 0; i < sizeof anchors / sizeof *anchors; i++) {
 		const struct acase *c = &anchors[i];
 		struct pd_html_result r = parse(a, c->html);

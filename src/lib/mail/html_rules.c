@@ -27,20 +27,69 @@ char *pd_html_attr_copy(struct pd_arena *a, const char *s, size_t n)
 	return o;
 }
 
+/* A CSS length or number that is zero: "0", "0px", ".0em", "0.00%". */
+static bool css_zero(const char *v, size_t n)
+{
+	size_t i = 0, digits = 0;
+	while (i < n && (v[i] == '0' || v[i] == '.')) {
+		digits += v[i] == '0';
+		i++;
+	}
+	if (!digits)
+		return false;
+	for (; i < n; i++) /* a unit: letters or % only, no other digit */
+		if (!((v[i] >= 'a' && v[i] <= 'z') || v[i] == '%'))
+			return false;
+	return true;
+}
+
+static bool decl_is(const char *d, size_t n, const char *name, size_t *vo)
+{
+	size_t l = strlen(name);
+	if (n <= l || memcmp(d, name, l) != 0 || d[l] != ':')
+		return false;
+	*vo = l + 1;
+	return true;
+}
+
 bool pd_html_style_hides(const char *style)
 {
 	if (!style)
 		return false;
-	/* compare without spaces: "display : none" */
+	/* compare without spaces and in lower case: "Display : none" */
 	char buf[512];
 	size_t k = 0;
 	for (size_t i = 0; style[i] && k + 1 < sizeof buf; i++)
 		if (!pd_isspace((unsigned char)style[i]))
 			buf[k++] = (char)pd_tolower((unsigned char)style[i]);
 	buf[k] = '\0';
-	return strstr(buf, "display:none") || strstr(buf, "visibility:hidden") ||
-	       strstr(buf, "font-size:0") || strstr(buf, "font-size:1px") || strstr(buf, "max-height:0") ||
-	       strstr(buf, "opacity:0;") || (k >= 9 && strcmp(buf + k - 9, "opacity:0") == 0);
+	/* declaration by declaration: the property by its whole name, the
+	 * value without "!important".  (The substring search this replaces
+	 * also took "font-size:0.8em" for hidden text.) */
+	for (size_t i = 0; i < k;) {
+		const char *semi = memchr(buf + i, ';', k - i);
+		size_t e = semi ? (size_t)(semi - buf) : k;
+		const char *d = buf + i;
+		size_t n = e - i, vo;
+		i = e + 1;
+		const char *bang = memchr(d, '!', n);
+		if (bang && strncmp(bang, "!important", 10) == 0)
+			n = (size_t)(bang - d);
+		if (decl_is(d, n, "display", &vo)) {
+			if (n - vo == 4 && memcmp(d + vo, "none", 4) == 0)
+				return true;
+		} else if (decl_is(d, n, "visibility", &vo)) {
+			if (n - vo == 6 && memcmp(d + vo, "hidden", 6) == 0)
+				return true;
+		} else if (decl_is(d, n, "font-size", &vo)) {
+			if (css_zero(d + vo, n - vo) || (n - vo == 3 && memcmp(d + vo, "1px", 3) == 0))
+				return true;
+		} else if (decl_is(d, n, "max-height", &vo) || decl_is(d, n, "opacity", &vo)) {
+			if (css_zero(d + vo, n - vo))
+				return true;
+		}
+	}
+	return false;
 }
 
 const char *pd_html_refresh_url(struct pd_arena *a, const char *content)
