@@ -1077,8 +1077,10 @@ int pd_msg_parse(const struct pd_ctx *ctx, struct pd_arena *a, const char *data,
 		wanted = pd_hdr_gmime_wants(fields[i].name);
 	if (!wanted)
 		fields = NULL; /* nothing GMime needs: let it see the message as is */
+	GByteArray *gba = NULL; /* GMime's copy, when we build it ourselves */
 	if (fields) {
-		char *g = pd_arena_alloc_raw(a, len);
+		/* built in GLib memory that GMime's stream then owns: no second copy */
+		char *g = g_malloc(len ? len : 1);
 		st.segs = pd_arena_alloc(a, (nfields + 1) * sizeof *st.segs);
 		size_t gn = 0;
 		for (unsigned i = 0; i < nfields; i++) {
@@ -1095,8 +1097,9 @@ int pd_msg_parse(const struct pd_ctx *ctx, struct pd_arena *a, const char *data,
 		memcpy(g + gn, data + body_off, len - body_off);
 		gdata = g;
 		glen = gn + len - body_off;
+		gba = g_byte_array_new_take((guint8 *)g, glen);
 	}
-	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(gdata, glen);
+	GMimeStream *stream = gba ? g_mime_stream_mem_new_with_byte_array(gba) : g_mime_stream_mem_new_with_buffer(gdata, glen);
 	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
 	g_object_unref(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
