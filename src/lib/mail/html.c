@@ -141,10 +141,15 @@ static const struct {
 static enum tag tag_lookup(const char *p, size_t n)
 {
 	unsigned lo = 1, hi = T_COUNT;
+	if (n == 0)
+		return T_UNKNOWN;
 	while (lo < hi) {
 		unsigned mid = (lo + hi) / 2;
 		size_t ml = tags[mid].len;
-		int c = memcmp(p, tags[mid].name, n < ml ? n : ml);
+		/* the first letter decides most steps without a call */
+		int c = (unsigned char)p[0] - (unsigned char)tags[mid].name[0];
+		if (c == 0)
+			c = memcmp(p, tags[mid].name, n < ml ? n : ml);
 		if (c == 0)
 			c = n < ml ? -1 : n > ml;
 		if (c == 0)
