@@ -952,6 +952,18 @@ static const char *preclip(struct pstate *st, const char *data, size_t *lenp)
 	size_t on = 0, field = 0, nb = 0;
 	bool in_hdr = true, dropping = false, clipped = false;
 	for (size_t i = 0; i < len;) {
+		if (!in_hdr && !(len - i >= 2 && data[i] == '-' && data[i + 1] == '-')) {
+			/* in a body only lines starting "--" can matter (boundaries):
+			 * go straight to the next one, the lines between kept whole */
+			const char *nx = memmem(data + i, len - i, "\n--", 3);
+			size_t to = nx ? (size_t)(nx - data) + 1 : len;
+			if (out) {
+				memcpy(out + on, data + i, to - i);
+				on += to - i;
+			}
+			i = to;
+			continue;
+		}
 		const char *ls = data + i;
 		const char *nl = memchr(ls, '\n', len - i);
 		size_t ll = nl ? (size_t)(nl - ls) + 1 : len - i;
