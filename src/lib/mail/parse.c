@@ -955,8 +955,18 @@ static const char *preclip(struct pstate *st, const char *data, size_t *lenp)
 		if (!in_hdr && !(len - i >= 2 && data[i] == '-' && data[i + 1] == '-')) {
 			/* in a body only lines starting "--" can matter (boundaries):
 			 * go straight to the next one, the lines between kept whole */
-			const char *nx = memmem(data + i, len - i, "\n--", 3);
-			size_t to = nx ? (size_t)(nx - data) + 1 : len;
+			size_t to = len;
+			for (size_t p = i; p + 1 < len;) { /* '-' is rare: base64 has none */
+				const char *d = memchr(data + p, '-', len - p - 1);
+				if (!d)
+					break;
+				p = (size_t)(d - data);
+				if (p > i && data[p - 1] == '\n' && data[p + 1] == '-') {
+					to = p;
+					break;
+				}
+				p++;
+			}
 			if (out) {
 				memcpy(out + on, data + i, to - i);
 				on += to - i;
