@@ -41,7 +41,8 @@ struct pd_ac {
 	int32_t *pat_next;        /* next pattern ending at the same node */
 	unsigned npat, cappat;
 	int32_t root_next[256];
-	int32_t *dense_row;       /* per node: row in dense[], or -1 */
+	int32_t *dense_row;       /* per node: row in dense[], or -1 (the root's is 0) */
+	int32_t *row_node;        /* per row: its node */
 	int32_t *first_out;       /* per node: itself if a pattern ends there, else its dict link (0: none) */
 	int32_t *dense;           /* rows of 256 next states */
 	bool compiled;
@@ -49,6 +50,12 @@ struct pd_ac {
 
 #define MAX_DENSE 2048
 #define DENSE_DEPTH 2
+/* dense[] entries after compiling: the target state with flags.  DENSEF:
+ * the low bits are the target's row in dense[] (the scan goes on without
+ * looking the row up), else its node id; OUTF: a pattern ends there. */
+#define OUTF ((int32_t)1 << 30)
+#define DENSEF ((int32_t)1 << 29)
+#define IDMASK (DENSEF - 1)
 
 static int32_t new_node(struct pd_ac *ac, uint8_t byte, uint8_t depth)
 {
@@ -135,6 +142,13 @@ static int32_t go(const struct pd_ac *ac, int32_t n, uint8_t b)
 	return -1;
 }
 
+/* Node t as the scan carries it (see OUTF). */
+static int32_t state_of(const struct pd_ac *ac, int32_t t)
+{
+	int32_t v = ac->dense_row[t] >= 0 ? ac->dense_row[t] | DENSEF : t;
+	return ac->first_out[t] > 0 ? v | OUTF : v;
+}
+
 void pd_ac_compile(struct pd_ac *ac)
 {
 	if (ac->compiled)
@@ -182,23 +196,26 @@ void pd_ac_compile(struct pd_ac *ac)
 			queue[qt++] = c;
 		}
 	}
-	/* full rows for the shallow nodes, in breadth-first order so that a
-	 * node's failure target (shallower) already has its row */
+	/* full rows for the root and the shallow nodes, in breadth-first order
+	 * so that a node's failure target (shallower) already has its row */
 	ac->dense_row = g_new(int32_t, ac->nnodes);
 	for (unsigned i = 0; i < ac->nnodes; i++)
 		ac->dense_row[i] = -1;
+	ac->row_node = g_new(int32_t, (size_t)(qt < MAX_DENSE ? qt : MAX_DENSE) + 1);
 	unsigned nrows = 0;
+	ac->dense_row[0] = (int32_t)nrows;
+	ac->row_node[nrows++] = 0;
 	for (unsigned k = 0; k < qt; k++)
-		if (ac->nodes[queue[k]].depth <= DENSE_DEPTH && nrows < MAX_DENSE)
-			ac->dense_row[queue[k]] = (int32_t)nrows++;
-	ac->dense = g_new(int32_t, (size_t)(nrows ? nrows : 1) * 256);
-	for (unsigned k = 0; k < qt; k++) {
-		int32_t n = queue[k];
-		if (ac->dense_row[n] < 0)
-			continue;
-		int32_t *row = ac->dense + (size_t)ac->dense_row[n] * 256;
+		if (ac->nodes[queue[k]].depth <= DENSE_DEPTH && nrows < MAX_DENSE) {
+			ac->dense_row[queue[k]] = (int32_t)nrows;
+			ac->row_node[nrows++] = queue[k];
+		}
+	ac->dense = g_new(int32_t, (size_t)nrows * 256);
+	for (unsigned r = 0; r < nrows; r++) {
+		int32_t n = ac->row_node[r];
+		int32_t *row = ac->dense + (size_t)r * 256;
 		for (int b = 0; b < 256; b++) {
-			int32_t s = n, t;
+			int32_t s = n, t = -1;
 			while (s != 0 && (t = go(ac, s, (uint8_t)b)) < 0)
 				s = ac->nodes[s].fail;
 			row[b] = s == 0 ? ac->root_next[b] : t;
@@ -210,6 +227,11 @@ void pd_ac_compile(struct pd_ac *ac)
 	ac->first_out = g_new(int32_t, ac->nnodes ? ac->nnodes : 1);
 	for (unsigned i = 0; i < ac->nnodes; i++)
 		ac->first_out[i] = ac->nodes[i].out >= 0 ? (int32_t)i : ac->nodes[i].dict;
+	/* ... and the full rows say it themselves, with the target's row: in
+	 * the dense part the scan makes one load per byte (perf: the row
+	 * lookup and first_out were most of the scan's time) */
+	for (size_t k = 0; k < (size_t)nrows * 256; k++)
+		ac->dense[k] = state_of(ac, ac->dense[k]);
 	ac->compiled = true;
 }
 
@@ -222,29 +244,30 @@ void pd_ac_scan(const struct pd_ac *ac, const char *text, size_t n, pd_ac_fn fn,
 {
 	if (!ac || !ac->compiled || !text)
 		return;
-	int32_t s = 0;
+	int32_t v = DENSEF; /* the root: row 0 */
 	for (size_t i = 0; i < n; i++) {
 		uint8_t b = (uint8_t)text[i];
-		int32_t r;
-		if (s == 0) {
-			s = ac->root_next[b];
-		} else if ((r = ac->dense_row[s]) >= 0) {
-			s = ac->dense[(size_t)r * 256 + b];
+		if (v & DENSEF) {
+			v = ac->dense[(size_t)(v & IDMASK) * 256 + b];
 		} else {
-			int32_t t;
-			while ((t = go(ac, s, b)) < 0) {
-				s = ac->nodes[s].fail;
-				if (s == 0) {
-					t = ac->root_next[b];
+			/* a deep node: its edges, else down its failure chain to a
+			 * node with a full row (the root has one) */
+			int32_t s = v & IDMASK, t;
+			for (;;) {
+				if ((t = go(ac, s, b)) >= 0) {
+					v = state_of(ac, t);
 					break;
 				}
-				if ((r = ac->dense_row[s]) >= 0) {
-					t = ac->dense[(size_t)r * 256 + b];
+				s = ac->nodes[s].fail;
+				if (ac->dense_row[s] >= 0) {
+					v = ac->dense[(size_t)ac->dense_row[s] * 256 + b];
 					break;
 				}
 			}
-			s = t;
 		}
+		if (!(v & OUTF))
+			continue;
+		int32_t s = v & DENSEF ? ac->row_node[v & IDMASK] : v & IDMASK;
 		for (int32_t d = ac->first_out[s]; d > 0; d = ac->nodes[d].dict)
 			for (int32_t p = ac->nodes[d].out; p >= 0; p = ac->pat_next[p])
 				if (!fn(ud, ac->pat_id[p], i + 1 - ac->pat_len[p], i + 1))
@@ -264,5 +287,6 @@ void pd_ac_free(struct pd_ac *ac)
 	g_free(ac->dense_row);
 	g_free(ac->dense);
 	g_free(ac->first_out);
+	g_free(ac->row_node);
 	g_free(ac);
 }
