@@ -173,6 +173,22 @@ static void limits(void)
 	sb_puts(&b, "--B--\n");
 	crosses(c, "100,000 parts", b.p, b.n, "MIME");
 
+	/* the same lines under a boundary= outside Content-Type: GMime does
+	 * not split there, so they are text, not boundaries to count */
+	b.n = 0;
+	sb_puts(&b, HDRS "X-Note: boundary=\"B\"\nContent-Type: text/plain\n\n");
+	for (int i = 0; i < 100000; i++)
+		sb_printf(&b, "--B\nline %d\n", i);
+	{
+		struct pd_arena *a = pd_arena_new(0);
+		struct pd_report *r = NULL;
+		const char *err = NULL;
+		int rc = pd_analyze(c, a, b.p, b.n, "x-note", false, &r, &err);
+		CHECK(rc == 0 && r && !limit_says(r, "boundary lines"),
+		      "boundary= outside Content-Type: no boundary-line limit");
+		pd_arena_free(a);
+	}
+
 	/* a 50 MB header on one line, and one folded over 10 million lines */
 	b.n = 0;
 	sb_puts(&b, HDRS "X-Big: ");

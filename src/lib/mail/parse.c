@@ -914,6 +914,18 @@ static bool boundary_line(GHashTable *bset, const char *s, size_t n)
 	return false;
 }
 
+/* Does the header line s[0..n) start a Content-Type field ("Content-Type:",
+ * also with white space before the colon)? */
+static bool is_content_type(const char *s, size_t n)
+{
+	if (n < 13 || !pd_strnieq(s, "content-type", 12))
+		return false;
+	size_t k = 12;
+	while (k < n && (s[k] == ' ' || s[k] == '\t'))
+		k++;
+	return k < n && s[k] == ':';
+}
+
 /* Remember the boundary= value on a header line s[0..n). */
 static void boundary_note(struct pstate *st, GHashTable *bset, const char *s, size_t n)
 {
@@ -950,7 +962,7 @@ static const char *preclip(struct pstate *st, const char *data, size_t *lenp)
 	GHashTable *bset = g_hash_table_new(g_str_hash, g_str_equal);
 	char *out = NULL; /* allocated at the first byte dropped */
 	size_t on = 0, field = 0, nb = 0;
-	bool in_hdr = true, dropping = false, clipped = false;
+	bool in_hdr = true, dropping = false, clipped = false, ctype = false;
 	for (size_t i = 0; i < len;) {
 		if (!in_hdr && !(len - i >= 2 && data[i] == '-' && data[i + 1] == '-')) {
 			/* in a body only lines starting "--" can matter (boundaries):
@@ -1004,11 +1016,12 @@ static const char *preclip(struct pstate *st, const char *data, size_t *lenp)
 				dropping = false;
 				if (ll > cap)
 					keep = cap;
+				ctype = is_content_type(ls, ll);
 			}
 			if (keep < ll) {
 				dropping = true;
 				clipped = true;
-			} else {
+			} else if (ctype) { /* GMime takes boundary= from Content-Type only */
 				boundary_note(st, bset, ls, ll);
 			}
 		}
