@@ -292,6 +292,30 @@ static bool on_match_sum(void *ud, unsigned id, size_t s, size_t e)
 	return true;
 }
 
+/* every match, in order, for comparing pd_ac_scan_pair with pd_ac_scan */
+struct hit_list {
+	struct pd_ac_hit h[1 << 16];
+	size_t n;
+};
+
+static bool on_match_list(void *ud, unsigned id, size_t s, size_t e)
+{
+	struct hit_list *l = ud;
+	if (l->n < sizeof l->h / sizeof *l->h)
+		l->h[l->n++] = (struct pd_ac_hit){ id, s, e };
+	return true;
+}
+
+static bool same_hits(const struct hit_list *l, const struct pd_ac_hit *h, size_t n)
+{
+	if (l->n != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (l->h[i].id != h[i].id || l->h[i].start != h[i].start || l->h[i].end != h[i].end)
+			return false;
+	return true;
+}
+
 static void test_matchers(void)
 {
 	/* Aho-Corasick: overlapping patterns, prefixes, suffixes */
@@ -313,7 +337,10 @@ static void test_matchers(void)
 	 * over small alphabets (many overlaps, failure chains through nodes
 	 * with and without full transition rows): every (pattern, end) pair
 	 * found, in text order, and nothing else */
-	unsigned seed = 99, bad = 0, rounds = 300;
+	unsigned seed = 99, bad = 0, rounds = 300, bad_pair = 0;
+	struct pd_ac *prev = NULL;
+	static struct hit_list l0, l1;
+	static struct pd_ac_hit p0[1 << 16], p1[1 << 16];
 	for (unsigned round = 0; round < rounds; round++) {
 		struct pd_ac *r = pd_ac_new();
 		char pat[400][8];
@@ -351,9 +378,26 @@ static void test_matchers(void)
 		got_sum = g.sum;
 		if (g.n != want_n || got_sum != want_sum || !g.order)
 			bad++;
-		pd_ac_free(r);
+		/* the pair scan (this automaton and the previous one side by
+		 * side, or alone) records what each single scan reports */
+		const struct pd_ac *pair[2] = { r, prev };
+		struct pd_ac_hit *const ph[2] = { p0, p1 };
+		size_t pn[2];
+		l0.n = l1.n = 0;
+		pd_ac_scan(r, rt, tl, on_match_list, &l0);
+		pd_ac_scan(prev, rt, tl, on_match_list, &l1);
+		if (!pd_ac_scan_pair(pair, rt, tl, ph, pn, 1 << 16) || !same_hits(&l0, p0, pn[0]) ||
+		    !same_hits(&l1, p1, pn[1]))
+			bad_pair++;
+		/* over its cap it says so */
+		if (l0.n > 1 && pd_ac_scan_pair(pair, rt, tl, ph, pn, l0.n - 1))
+			bad_pair++;
+		pd_ac_free(prev);
+		prev = r;
 	}
+	pd_ac_free(prev);
 	CHECK(bad == 0, "%u of %u random automata disagree with a naive search", bad, rounds);
+	CHECK(bad_pair == 0, "%u of %u pair scans differ from single scans", bad_pair, rounds);
 
 	/* folding */
 	static const struct {

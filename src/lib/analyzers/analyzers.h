@@ -5,6 +5,7 @@
 #ifndef PD_ANALYZERS_H
 #define PD_ANALYZERS_H
 
+#include "base/acmatch.h"
 #include "ctx.h"
 #include "mail/model.h"
 #include "report/report.h"
@@ -41,5 +42,18 @@ const char *pd_from_domain(struct pd_report *r, const struct pd_msg *m);
 /* Classify a reverse-DNS name with data/rdns.txt; NULL if no rule matches. */
 const struct pd_rdns_rule *pd_rdns_classify(const struct pd_ctx *ctx, const char *name);
 bool pd_is_freemail(const struct pd_ctx *ctx, const char *domain);
+
+/* The brand-alias and lure-lexicon matches in the folded form of text
+ * part i (m->texts[i].fold), found for both analyzers in one pass that
+ * runs the two matchers side by side (base/acmatch.h pd_ac_scan_pair);
+ * computed at the first call, kept in the report.  NULL when the lists
+ * would be too long: the caller then scans the text itself.  Each list
+ * is in the order pd_ac_scan reports. */
+struct pd_text_hits {
+	const struct pd_ac_hit *alias, *lex;
+	size_t nalias, nlex;
+	bool valid;
+};
+const struct pd_text_hits *pd_text_hits(struct pd_report *r, const struct pd_msg *m, unsigned i);
 
 #endif

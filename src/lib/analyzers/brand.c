@@ -171,7 +171,7 @@ static bool on_alias(void *ud, unsigned id, size_t s, size_t e)
  * real ASCII letters in the same name. */
 static void scan_folded(struct st *st, const char *f, size_t fl, const struct pd_fold_marks *mkp,
                         const char *orig, bool allow_short, enum site site, const char *where,
-                        const char *value);
+                        const char *value, const struct pd_text_hits *pre);
 
 static void scan_text(struct st *st, const char *s, size_t n, bool allow_short, enum site site,
                       const char *where, const char *value)
@@ -181,13 +181,14 @@ static void scan_text(struct st *st, const char *s, size_t n, bool allow_short, 
 	struct pd_fold_marks mk;
 	size_t fl;
 	const char *f = pd_fold(st->r->arena, s, n, &fl, &mk);
-	scan_folded(st, f, fl, &mk, value ? value : s, allow_short, site, where, value);
+	scan_folded(st, f, fl, &mk, value ? value : s, allow_short, site, where, value, NULL);
 }
 
-/* The same on text already folded (the parser folds every text part once). */
+/* The same on text already folded (the parser folds every text part once);
+ * pre: its matches from the shared scan (analyzers.h pd_text_hits), or NULL. */
 static void scan_folded(struct st *st, const char *f, size_t fl, const struct pd_fold_marks *mkp,
                         const char *orig, bool allow_short, enum site site, const char *where,
-                        const char *value)
+                        const char *value, const struct pd_text_hits *pre)
 {
 	if (!fl || !st->bs->alias_ac)
 		return;
@@ -199,7 +200,13 @@ static void scan_folded(struct st *st, const char *f, size_t fl, const struct pd
 	ms.allow_short = allow_short;
 	ms.orig = orig;
 	ms.nm = 0;
-	pd_ac_scan(st->bs->alias_ac, f, fl, on_alias, &ms);
+	if (!pre) {
+		pd_ac_scan(st->bs->alias_ac, f, fl, on_alias, &ms);
+	} else {
+		for (size_t k = 0; k < pre->nalias; k++)
+			if (!on_alias(&ms, pre->alias[k].id, pre->alias[k].start, pre->alias[k].end))
+				break;
+	}
 	for (unsigned i = 0; i < ms.nm; i++) {
 		const struct match *a = &ms.m[i];
 		bool covered = false;
@@ -697,7 +704,7 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		const char *w = pd_where_part(r, m, t->part_index);
 		bool att = (t->flags & PD_PART_ATTACHMENT) != 0;
 		scan_folded(st, t->fold, t->fold_len, t->fold_marks, t->text, false, att ? S_ATTACH : S_BODY, w,
-		            NULL);
+		            NULL, pd_text_hits(r, m, i));
 		scan_footers(st, t->text, t->len, w);
 		size_t tl = t->title ? strlen(t->title) : 0;
 		if (tl && tl <= TITLE_LABEL_MAX)

@@ -90,12 +90,19 @@ static bool on_lexeme(void *ud, unsigned id, size_t s, size_t e)
 	return true;
 }
 
-/* Scan folded text with the lexicon automaton. */
+/* Scan folded text with the lexicon automaton, or replay its matches
+ * when the shared scan has them (pre, analyzers.h pd_text_hits). */
 static void scan_folded(const struct pd_ctx *ctx, const char *f, size_t fl, const char *where,
-                        struct hits *h)
+                        struct hits *h, const struct pd_text_hits *pre)
 {
 	struct scan_ud u = { ctx, f, fl, where, h };
-	pd_ac_scan(ctx->lex_ac, f, fl, on_lexeme, &u);
+	if (!pre) {
+		pd_ac_scan(ctx->lex_ac, f, fl, on_lexeme, &u);
+		return;
+	}
+	for (size_t k = 0; k < pre->nlex; k++)
+		if (!on_lexeme(&u, pre->lex[k].id, pre->lex[k].start, pre->lex[k].end))
+			break;
 }
 
 static void emit_hits(struct pd_report *r, enum pd_fid id, const struct hits *h)
@@ -295,11 +302,11 @@ void pd_an_content(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_r
 		/* the parser made the subject NFKC already */
 		size_t fl;
 		const char *f = pd_fold(r->arena, m->subject, strlen(m->subject), &fl, NULL);
-		scan_folded(ctx, f, fl, swhere, h);
+		scan_folded(ctx, f, fl, swhere, h, NULL);
 	}
 	for (unsigned i = 0; i < m->ntexts; i++) {
 		const struct pd_text_part *t = &m->texts[i];
-		scan_folded(ctx, t->fold, t->fold_len, pd_where_part(r, m, t->part_index), h);
+		scan_folded(ctx, t->fold, t->fold_len, pd_where_part(r, m, t->part_index), h, pd_text_hits(r, m, i));
 	}
 	for (size_t c = 0; c < NCATS; c++)
 		emit_hits(r, lure_cats[c].id, &h[c]);

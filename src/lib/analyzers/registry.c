@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "analyzers/analyzers.h"
+#include "data/brands.h"
 #include "base/text.h"
 #include "mail/parse.h"
 #include "net/domain.h"
@@ -86,6 +87,36 @@ const struct pd_rdns_rule *pd_rdns_classify(const struct pd_ctx *ctx, const char
 bool pd_is_freemail(const struct pd_ctx *ctx, const char *domain)
 {
 	return ctx->freemail && domain && *domain && g_hash_table_contains(ctx->freemail, domain);
+}
+
+const struct pd_text_hits *pd_text_hits(struct pd_report *r, const struct pd_msg *m, unsigned i)
+{
+	if (i >= m->ntexts)
+		return NULL;
+	if (!r->text_hits) {
+		/* every text at once: both analyzers read them all */
+		struct pd_text_hits *th = pd_arena_alloc(r->arena, m->ntexts * sizeof *th);
+		const struct pd_ac *const ac[2] = { r->ctx->brands ? r->ctx->brands->alias_ac : NULL, r->ctx->lex_ac };
+		for (unsigned k = 0; k < m->ntexts; k++) {
+			const struct pd_text_part *t = &m->texts[k];
+			/* a match per two bytes is far more than text holds; beyond
+			 * that (a flood of one letter) the analyzers scan alone */
+			size_t cap = t->fold_len * 2 + 64;
+			if (cap > 1u << 16)
+				cap = 1u << 16;
+			struct pd_ac_hit *h0 = pd_arena_alloc_raw(r->arena, cap * sizeof *h0);
+			struct pd_ac_hit *h1 = pd_arena_alloc_raw(r->arena, cap * sizeof *h1);
+			struct pd_ac_hit *const h[2] = { h0, h1 };
+			size_t n[2];
+			th[k].valid = pd_ac_scan_pair(ac, t->fold, t->fold_len, h, n, cap);
+			th[k].alias = h0;
+			th[k].lex = h1;
+			th[k].nalias = n[0];
+			th[k].nlex = n[1];
+		}
+		r->text_hits = th;
+	}
+	return r->text_hits[i].valid ? &r->text_hits[i] : NULL;
 }
 
 int pd_analyze(const struct pd_ctx *ctx, struct pd_arena *arena, const char *data, size_t len,

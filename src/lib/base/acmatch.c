@@ -240,31 +240,28 @@ unsigned pd_ac_npatterns(const struct pd_ac *ac)
 	return ac->npat;
 }
 
+/* One byte for one matcher: the next state (see OUTF). */
+static inline int32_t step(const struct pd_ac *ac, int32_t v, uint8_t b)
+{
+	if (v & DENSEF)
+		return ac->dense[(size_t)(v & IDMASK) * 256 + b];
+	int32_t s = v & IDMASK, t;
+	for (;;) {
+		if ((t = go(ac, s, b)) >= 0)
+			return state_of(ac, t);
+		s = ac->nodes[s].fail;
+		if (ac->dense_row[s] >= 0)
+			return ac->dense[(size_t)ac->dense_row[s] * 256 + b];
+	}
+}
+
 void pd_ac_scan(const struct pd_ac *ac, const char *text, size_t n, pd_ac_fn fn, void *ud)
 {
 	if (!ac || !ac->compiled || !text)
 		return;
 	int32_t v = DENSEF; /* the root: row 0 */
 	for (size_t i = 0; i < n; i++) {
-		uint8_t b = (uint8_t)text[i];
-		if (v & DENSEF) {
-			v = ac->dense[(size_t)(v & IDMASK) * 256 + b];
-		} else {
-			/* a deep node: its edges, else down its failure chain to a
-			 * node with a full row (the root has one) */
-			int32_t s = v & IDMASK, t;
-			for (;;) {
-				if ((t = go(ac, s, b)) >= 0) {
-					v = state_of(ac, t);
-					break;
-				}
-				s = ac->nodes[s].fail;
-				if (ac->dense_row[s] >= 0) {
-					v = ac->dense[(size_t)ac->dense_row[s] * 256 + b];
-					break;
-				}
-			}
-		}
+		v = step(ac, v, (uint8_t)text[i]);
 		if (!(v & OUTF))
 			continue;
 		int32_t s = v & DENSEF ? ac->row_node[v & IDMASK] : v & IDMASK;
@@ -273,6 +270,52 @@ void pd_ac_scan(const struct pd_ac *ac, const char *text, size_t n, pd_ac_fn fn,
 				if (!fn(ud, ac->pat_id[p], i + 1 - ac->pat_len[p], i + 1))
 					return;
 	}
+}
+
+/* Record the matches ending at i + 1 in state v; false when over cap. */
+static bool record(const struct pd_ac *ac, int32_t v, size_t i, struct pd_ac_hit *h, size_t *nh, size_t cap)
+{
+	int32_t s = v & DENSEF ? ac->row_node[v & IDMASK] : v & IDMASK;
+	for (int32_t d = ac->first_out[s]; d > 0; d = ac->nodes[d].dict)
+		for (int32_t p = ac->nodes[d].out; p >= 0; p = ac->pat_next[p]) {
+			if (*nh >= cap)
+				return false;
+			h[(*nh)++] = (struct pd_ac_hit){ ac->pat_id[p], (uint32_t)(i + 1 - ac->pat_len[p]), (uint32_t)(i + 1) };
+		}
+	return true;
+}
+
+bool pd_ac_scan_pair(const struct pd_ac *const ac[2], const char *text, size_t n, struct pd_ac_hit *const hits[2],
+                     size_t nhits[2], size_t cap)
+{
+	nhits[0] = nhits[1] = 0;
+	if (n >= UINT32_MAX)
+		return false;
+	bool on0 = ac[0] && ac[0]->compiled && text, on1 = ac[1] && ac[1]->compiled && text;
+	if (on0 && on1) {
+		int32_t v0 = DENSEF, v1 = DENSEF;
+		for (size_t i = 0; i < n; i++) {
+			uint8_t b = (uint8_t)text[i];
+			v0 = step(ac[0], v0, b);
+			v1 = step(ac[1], v1, b);
+			if (((v0 | v1) & OUTF) &&
+			    (((v0 & OUTF) && !record(ac[0], v0, i, hits[0], &nhits[0], cap)) ||
+			     ((v1 & OUTF) && !record(ac[1], v1, i, hits[1], &nhits[1], cap))))
+				return false;
+		}
+		return true;
+	}
+	for (int k = 0; k < 2; k++) {
+		if (!(k == 0 ? on0 : on1))
+			continue;
+		int32_t v = DENSEF;
+		for (size_t i = 0; i < n; i++) {
+			v = step(ac[k], v, (uint8_t)text[i]);
+			if ((v & OUTF) && !record(ac[k], v, i, hits[k], &nhits[k], cap))
+				return false;
+		}
+	}
+	return true;
 }
 
 void pd_ac_free(struct pd_ac *ac)

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct pd_ac;
 
@@ -27,6 +28,20 @@ unsigned pd_ac_npatterns(const struct pd_ac *ac);
 typedef bool (*pd_ac_fn)(void *ud, unsigned id, size_t start, size_t end);
 /* Scan text[0..n) (any bytes, NUL included). */
 void pd_ac_scan(const struct pd_ac *ac, const char *text, size_t n, pd_ac_fn fn, void *ud);
+
+/* One match as recorded by pd_ac_scan_pair. */
+struct pd_ac_hit {
+	uint32_t id, start, end;
+};
+
+/* Scan text[0..n) with two matchers at once (either may be NULL) and
+ * record their matches, each list in the order pd_ac_scan would report
+ * them.  The two state machines advance side by side, so each waits less
+ * on its table loads.  hits[k] has room for cap entries; returns false
+ * (lists incomplete) when a matcher has more matches than that, or for a
+ * text of 4 GB or more. */
+bool pd_ac_scan_pair(const struct pd_ac *const ac[2], const char *text, size_t n, struct pd_ac_hit *const hits[2],
+                     size_t nhits[2], size_t cap);
 
 void pd_ac_free(struct pd_ac *ac);
 

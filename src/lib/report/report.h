@@ -91,6 +91,7 @@ struct pd_report {
 	bool partial;
 	bool parse_only;
 	const struct pd_brand_claim *brand; /* NULL: no brand claimed (brand.c) */
+	struct pd_text_hits *text_hits;     /* analyzers' shared scan of the texts (registry.c) */
 };
 
 /* Add a finding.  where/value are copied into the arena (value sanitised
