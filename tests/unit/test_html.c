@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/text.h"
 #include "check.h"
 #include "mail/html.h"
 #include "mail/html_rules.h"
@@ -230,10 +231,31 @@ static void test_style_hides(void)
 		      st[i].hides ? "hidden" : "shown");
 }
 
+/* A data: value is cut at 256 bytes; the cut must not split a character,
+ * whatever byte of a three-byte character it lands on */
+static void test_data_cut(struct pd_arena *a)
+{
+	unsigned bad = 0;
+	for (int pad = 0; pad < 3; pad++) {
+		char html[1024];
+		int k = snprintf(html, sizeof html, "<img src=\"http://i.example/x.png\" alt=\"data:%.*s", pad, "xx");
+		for (int i = 0; i < 120; i++)
+			k += snprintf(html + k, sizeof html - (size_t)k, "\xe2\x80\xa2"); /* bullet, 3 bytes */
+		snprintf(html + k, sizeof html - (size_t)k, "\">");
+		struct pd_html_result r = parse(a, html);
+		const struct pd_anchor *an = find(&r, PD_LINK_HTML_IMG, 0);
+		size_t tl = an ? strlen(an->title) : 0;
+		if (!an || tl > 256 || tl < 250 || !pd_utf8_valid(an->title, tl))
+			bad++;
+	}
+	CHECK(bad == 0, "%u of 3 cut data: values broken", bad);
+}
+
 int main(void)
 {
 	struct pd_arena *a = pd_arena_new(0);
 	test_run_offsets(a);
+	test_data_cut(a);
 	test_style_hides();
 	for (size_t i = 0; i < sizeof anchors / sizeof *anchors; i++) {
 		const struct acase *c = &anchors[i];

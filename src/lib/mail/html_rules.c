@@ -1,6 +1,7 @@
 /* html_rules.c - see html_rules.h. */
 #include "mail/html_rules.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "base/text.h"
@@ -10,7 +11,8 @@
 
 char *pd_html_attr_copy(struct pd_arena *a, const char *s, size_t n)
 {
-	if (n >= 5 && pd_strnieq(s, "data:", 5) && n > 256)
+	bool cut = n > 256 && pd_strnieq(s, "data:", 5);
+	if (cut)
 		n = 256;
 	char *o = pd_arena_alloc(a, n + 1);
 	size_t k = 0;
@@ -20,9 +22,17 @@ char *pd_html_attr_copy(struct pd_arena *a, const char *s, size_t n)
 			continue;
 		o[k++] = (char)c;
 	}
-	/* do not cut a UTF-8 sequence in half */
-	while (k && ((unsigned char)o[k - 1] & 0xC0) == 0x80 && k == n && !pd_utf8_valid(o, k))
-		k--;
+	/* the cut may end inside a UTF-8 sequence: then the whole character
+	 * goes (the value itself is valid UTF-8; dropping ASCII controls keeps
+	 * it so).  The old check dropped one continuation byte at most and
+	 * left a lone lead byte (found by fuzz_html after 640 CPU-seconds) */
+	if (cut && k) {
+		size_t j = k - 1;
+		while (j > 0 && ((unsigned char)o[j] & 0xC0) == 0x80)
+			j--;
+		if (pd_utf8_seqlen((const unsigned char *)o + j, k - j) != k - j)
+			k = j;
+	}
 	o[k] = '\0';
 	return o;
 }
