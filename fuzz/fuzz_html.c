@@ -2,10 +2,15 @@
  * in html.c).  Callers hand it UTF-8, so the input is sanitised first.
  * Bounds must hold and every string must be valid UTF-8.
  *
- * When gumbo is built in (PD_HTML_GUMBO_ORACLE), the same input also goes
- * through the reference reader (html_gumbo.c) and the invariants both
- * must keep are checked on both; the outputs are not required to be equal
- * (tests/html_diff.c measures agreement on real mail). */
+ * When gumbo is built in (PD_HTML_GUMBO_ORACLE) and PD_FUZZ_GUMBO=1 is
+ * set, the same input also goes through the reference reader
+ * (html_gumbo.c) and the invariants both must keep are checked on both;
+ * the outputs are not required to be equal (tests/html_diff.c measures
+ * agreement on real mail).  Off by default: Debian's libgumbo 0.10.1 is
+ * built with assertions and aborts on some hostile input by itself
+ * ("node_qualified_tag_is: Assertion `node' failed" after 250 CPU-seconds
+ * here; upstream google/gumbo-parser#331, rubys/nokogumbo#125), which
+ * would stop every long run for a reader that is only a test oracle. */
 #include "fuzz_common.h"
 #include "base/arena.h"
 #include "base/text.h"
@@ -54,10 +59,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pd_html_extract(a, (const char *)data, size, max_nodes, max_text, max_anchors, &hr);
 	check(&hr, max_text, max_anchors);
 #ifdef PD_HTML_GUMBO_ORACLE
-	struct pd_html_result ref;
-	memset(&ref, 0, sizeof ref);
-	pd_html_extract_gumbo(a, html, n, max_nodes, max_text, max_anchors, &ref);
-	check(&ref, max_text, max_anchors);
+	static int with_gumbo = -1;
+	if (with_gumbo < 0) {
+		const char *e = getenv("PD_FUZZ_GUMBO");
+		with_gumbo = e && strcmp(e, "1") == 0;
+	}
+	if (with_gumbo) {
+		struct pd_html_result ref;
+		memset(&ref, 0, sizeof ref);
+		pd_html_extract_gumbo(a, html, n, max_nodes, max_text, max_anchors, &ref);
+		check(&ref, max_text, max_anchors);
+	}
 #endif
 	pd_arena_free(a);
 	return 0;
