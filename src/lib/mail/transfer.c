@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/text.h"
+
 /* digit value + 0x80; 0 outside the alphabet and for '=' (transfer.h).
  * The 0x80 makes one AND test four digits at once; the sum of the four
  * shifted entries minus K is the 24 bits they stand for. */
@@ -71,14 +73,6 @@ size_t pd_b64_body_decode(const unsigned char *in, size_t n, unsigned char *out)
 	return k;
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 size_t pd_qp_body_decode(const unsigned char *in, size_t n, unsigned char *out)
 {
 	size_t i = 0, k = 0;
@@ -99,8 +93,8 @@ size_t pd_qp_body_decode(const unsigned char *in, size_t n, unsigned char *out)
 		unsigned char c2 = in[e + 2];
 		if (c1 == '\r' && c2 == '\n') {
 			/* soft line break */
-		} else if (hexval(c1) >= 0 && hexval(c2) >= 0) {
-			out[k++] = (unsigned char)(hexval(c1) << 4 | hexval(c2));
+		} else if (pd_hexval(c1) >= 0 && pd_hexval(c2) >= 0) {
+			out[k++] = (unsigned char)(pd_hexval(c1) << 4 | pd_hexval(c2));
 		} else {
 			out[k++] = '=';
 			out[k++] = c1;
