@@ -240,6 +240,12 @@ unsigned pd_ac_npatterns(const struct pd_ac *ac)
 	return ac->npat;
 }
 
+/* The node a scan state stands for. */
+static inline int32_t node_of(const struct pd_ac *ac, int32_t v)
+{
+	return v & DENSEF ? ac->row_node[v & IDMASK] : v & IDMASK;
+}
+
 /* One byte for one matcher: the next state (see OUTF). */
 static inline int32_t step(const struct pd_ac *ac, int32_t v, uint8_t b)
 {
@@ -264,8 +270,7 @@ void pd_ac_scan(const struct pd_ac *ac, const char *text, size_t n, pd_ac_fn fn,
 		v = step(ac, v, (uint8_t)text[i]);
 		if (!(v & OUTF))
 			continue;
-		int32_t s = v & DENSEF ? ac->row_node[v & IDMASK] : v & IDMASK;
-		for (int32_t d = ac->first_out[s]; d > 0; d = ac->nodes[d].dict)
+		for (int32_t d = ac->first_out[node_of(ac, v)]; d > 0; d = ac->nodes[d].dict)
 			for (int32_t p = ac->nodes[d].out; p >= 0; p = ac->pat_next[p])
 				if (!fn(ud, ac->pat_id[p], i + 1 - ac->pat_len[p], i + 1))
 					return;
@@ -275,8 +280,7 @@ void pd_ac_scan(const struct pd_ac *ac, const char *text, size_t n, pd_ac_fn fn,
 /* Record the matches ending at i + 1 in state v; false when over cap. */
 static bool record(const struct pd_ac *ac, int32_t v, size_t i, struct pd_ac_hit *h, size_t *nh, size_t cap)
 {
-	int32_t s = v & DENSEF ? ac->row_node[v & IDMASK] : v & IDMASK;
-	for (int32_t d = ac->first_out[s]; d > 0; d = ac->nodes[d].dict)
+	for (int32_t d = ac->first_out[node_of(ac, v)]; d > 0; d = ac->nodes[d].dict)
 		for (int32_t p = ac->nodes[d].out; p >= 0; p = ac->pat_next[p]) {
 			if (*nh >= cap)
 				return false;
