@@ -1104,8 +1104,6 @@ int pd_msg_parse(const struct pd_ctx *ctx, struct pd_arena *a, const char *data,
 	struct pd_rawfield *fields = NULL;
 	unsigned nfields = 0;
 	size_t body_off = 0;
-	const char *gdata = data;
-	size_t glen = len;
 	bool split = pd_hdr_split(a, data, len, st.lim->max_headers, &fields, &nfields, &body_off);
 	bool wanted = false;
 	for (unsigned i = 0; split && i < nfields && !wanted; i++)
@@ -1130,11 +1128,9 @@ int pd_msg_parse(const struct pd_ctx *ctx, struct pd_arena *a, const char *data,
 		}
 		st.segs[st.nsegs++] = (struct seg){ gn, body_off, len - body_off };
 		memcpy(g + gn, data + body_off, len - body_off);
-		gdata = g;
-		glen = gn + len - body_off;
-		gba = g_byte_array_new_take((guint8 *)g, glen);
+		gba = g_byte_array_new_take((guint8 *)g, gn + len - body_off);
 	}
-	GMimeStream *stream = gba ? g_mime_stream_mem_new_with_byte_array(gba) : g_mime_stream_mem_new_with_buffer(gdata, glen);
+	GMimeStream *stream = gba ? g_mime_stream_mem_new_with_byte_array(gba) : g_mime_stream_mem_new_with_buffer(data, len);
 	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
 	g_object_unref(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
