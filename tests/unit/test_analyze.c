@@ -169,6 +169,20 @@ static const struct tcase cases[] = {
 	  RCV_OK "From: a@sender.example\nTo: info@office.example\nMessage-ID: <1@sender.example>\n"
 	  "Date: Thu, 28 Sep 2023 09:14:00 +0900\n"
 	  "Subject: Re: B205Mini at 50MSps, case 1Z999AA10123456784 / Mark2CurSeen / abc123def456\n\nbody\n" },
+	{ "your address in the subject; not another address there", PD_F_SENDER_GREETS_BY_ADDRESS,
+	  RCV_OK "From: a@sender.example\nTo: info@office.example\nMessage-ID: <1@sender.example>\n"
+	  "Date: Thu, 28 Sep 2023 09:14:00 +0900\nSubject: INFO@office.example, your reward is waiting\n\nbody\n",
+	  RCV_OK "From: a@sender.example\nTo: info@office.example\nMessage-ID: <1@sender.example>\n"
+	  "Date: Thu, 28 Sep 2023 09:14:00 +0900\nSubject: write to sales@office.example instead\n\nbody\n" },
+	{ "greeted by your address; not in a reply's attribution line", PD_F_SENDER_GREETS_BY_ADDRESS,
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\n\nSehr geehrte/r info@office.example,\nIhr Paket wartet.\n",
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nOn Thu, Info Desk <info@office.example> wrote:\n> hi\n" },
+	{ "greeted by your address in HTML; not an account summary's label", PD_F_SENDER_GREETS_BY_ADDRESS,
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "Content-Type: text/html\n\n<p>Hallo info@office.example!</p><p>x</p>\n",
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "Content-Type: text/html\n\n<p>E-mail info@office.example</p><p>x</p>\n" },
+	{ "greeted by your address; not a longer address that starts with it", PD_F_SENDER_GREETS_BY_ADDRESS,
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\ninfo@office.example\nyour mailbox is full\n",
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nDear info@office.example.org,\nyour mailbox is full\n" },
 	{ "direction override in subject", PD_F_CONTENT_INVISIBLE_CHARS,
 	  RCV_OK "From: a@sender.example\nTo: info@office.example\nMessage-ID: <1@sender.example>\n"
 	  "Date: Thu, 28 Sep 2023 09:14:00 +0900\nSubject: =?UTF-8?B?SW52b2ljZSDigK5mZHAuZXhl?=\n\nbody\n",

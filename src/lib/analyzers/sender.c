@@ -7,7 +7,9 @@
  * a subdomain of a free hosting / app platform (data/links/free-hosting.txt)
  * whose links lead elsewhere.  In a mail forwarded inline (mail/fwdinline.c)
  * the display name and platform checks also judge the quoted original
- * sender.  A list that rewrote From to its posting address (List-Post) put
+ * sender.  A subject holding the recipient's own address, or a text that
+ * opens by greeting them with it ("Dear x@y,"), means the sender knows an
+ * address, not a person.  A list that rewrote From to its posting address (List-Post) put
  * the author in Reply-To: that is not a free-mail reply trap. */
 #include <string.h>
 
@@ -285,6 +287,118 @@ static bool from_is_list(const struct pd_msg *m)
 	return false;
 }
 
+/* ---- addressed by e-mail address ----------------------------------- */
+
+#define GREET_SCAN 1200   /* the opening of each text that counts as its top */
+#define GREET_PREFIX 24   /* "Dear ", "Sehr geehrte/r ", "Olá ": short, no digits */
+
+/* Does the prefix start with a field label ("E-mail x@y", "User x@y" in
+ * an account summary)?  That lists the address, it does not greet. */
+static bool label_word(const char *s, size_t n)
+{
+	static const char *const labels[] = { "e-mail", "email", "mail", "user", "username", "account",
+		                              "login", "konto", "to", "an", "para", "cc", "id" };
+	size_t w = 0;
+	while (w < n && s[w] != ' ' && s[w] != '\t' && s[w] != ',')
+		w++;
+	for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
+		if (strlen(labels[i]) == w && pd_strnieq(s, labels[i], w))
+			return true;
+	return false;
+}
+
+/* Is the recipient's address at p in text t the greeting of its line:
+ * at most two short words before it on that line ("Dear ", "Hello "),
+ * nothing that makes it a quoted header, an attribution or a list
+ * ("To:", "On ... <x@y> wrote:", "a, b, x@y"), and the address ends
+ * there (x@y is not x@y.example)? */
+static bool greeting_at(const char *t, size_t p, size_t alen, size_t n)
+{
+	size_t ls = p;
+	while (ls > 0 && t[ls - 1] != '\n')
+		ls--;
+	while (ls < p && (t[ls] == ' ' || t[ls] == '\t' || t[ls] == '\r'))
+		ls++;
+	if (p - ls > GREET_PREFIX)
+		return false;
+	unsigned words = 0;
+	bool inword = false;
+	for (size_t i = ls; i < p; i++) {
+		unsigned char c = (unsigned char)t[i];
+		if (c == ' ' || c == '\t') {
+			inword = false;
+			continue;
+		}
+		if (c < 0x80 && !pd_isalpha(c) && c != ',' && c != '-' && c != '/')
+			return false;  /* digits, ':', '<', '"', '(' ... */
+		if (!inword)
+			words++;
+		inword = true;
+	}
+	if (words > 2 || label_word(t + ls, p - ls))
+		return false;
+	size_t e = p + alen;
+	if (e < n) {
+		unsigned char c = (unsigned char)t[e];
+		if (pd_isalnum(c) || c == '-' || c == '_' || c == '>' || c == '@')
+			return false;
+		if (c == '.' && e + 1 < n && pd_isalnum((unsigned char)t[e + 1]))
+			return false;
+	}
+	return true;
+}
+
+/* The line that greets the reader with their own address, cut at its end
+ * (and at 80 bytes), or NULL. */
+static const char *greeting_line(struct pd_arena *a, const char *t, size_t n, const char *rcpt)
+{
+	size_t alen = strlen(rcpt);
+	size_t lim = n < GREET_SCAN ? n : GREET_SCAN;
+	for (size_t off = 0; off + alen <= lim;) {
+		const char *hit = pd_memcasemem(t + off, lim - off, rcpt);
+		if (!hit)
+			return NULL;
+		size_t p = (size_t)(hit - t);
+		if (greeting_at(t, p, alen, n)) {
+			size_t ls = p;
+			while (ls > 0 && t[ls - 1] != '\n')
+				ls--;
+			while (ls < p && (t[ls] == ' ' || t[ls] == '\t'))
+				ls++;
+			size_t le = p + alen;
+			while (le < n && t[le] != '\n' && t[le] != '\r' && le - ls < 80)
+				le++;
+			return pd_arena_strndup(a, t + ls, le - ls);
+		}
+		off = p + 1;
+	}
+	return NULL;
+}
+
+/* The subject or the greeting names the reader by their e-mail address:
+ * the sender knows an address, not a person. */
+static void check_greeting(const struct pd_msg *m, struct pd_report *r)
+{
+	const char *rc = m->recipient_addr;
+	const char *at = strchr(rc, '@');
+	if (!at || at == rc || !at[1])
+		return;
+	if (pd_memcasemem(m->subject, strlen(m->subject), rc)) {
+		pd_emitd(r, PD_F_SENDER_GREETS_BY_ADDRESS, pd_where_header(r, m, "Subject"), m->subject,
+		         PD_D_GREETS_SUBJECT, rc);
+		return;
+	}
+	for (unsigned i = 0; i < m->ntexts; i++) {
+		const struct pd_text_part *tp = &m->texts[i];
+		const char *line = greeting_line(r->arena, tp->text, tp->len, rc);
+		if (line) {
+			pd_emitd(r, PD_F_SENDER_GREETS_BY_ADDRESS, pd_where_part(r, m, tp->part_index), line,
+			         PD_D_GREETS_BODY, rc);
+			return;
+		}
+	}
+}
+
 void pd_an_sender(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_report *r)
 {
 	const char *fwhere = pd_where_header(r, m, "From");
@@ -331,6 +445,7 @@ void pd_an_sender(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_re
 	}
 	check_dates(ctx, m, r);
 	check_disguise(m, r);
+	check_greeting(m, r);
 	check_platform(ctx, m, r, &m->from, fwhere);
 	/* a mail forwarded inline: the quoted original sender is judged too */
 	if (m->fwd_inline) {
