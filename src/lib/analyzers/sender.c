@@ -353,24 +353,28 @@ static bool greeting_at(const char *t, size_t p, size_t alen, size_t n)
 static const char *greeting_line(struct pd_arena *a, const char *t, size_t n, const char *rcpt)
 {
 	size_t alen = strlen(rcpt);
+	size_t local = (size_t)(strchr(rcpt, '@') - rcpt); /* caller checked the '@' */
 	size_t lim = n < GREET_SCAN ? n : GREET_SCAN;
-	for (size_t off = 0; off + alen <= lim;) {
-		const char *hit = pd_memcasemem(t + off, lim - off, rcpt);
-		if (!hit)
+	if (alen > lim)
+		return NULL;
+	/* anchor on the '@' (rare in text), then compare around it */
+	for (const char *q = t + local; q < t + lim;) {
+		q = memchr(q, '@', (size_t)(t + lim - q));
+		if (!q)
 			return NULL;
-		size_t p = (size_t)(hit - t);
-		if (greeting_at(t, p, alen, n)) {
-			size_t ls = p;
-			while (ls > 0 && t[ls - 1] != '\n')
-				ls--;
-			while (ls < p && (t[ls] == ' ' || t[ls] == '\t'))
-				ls++;
-			size_t le = p + alen;
-			while (le < n && t[le] != '\n' && t[le] != '\r' && le - ls < 80)
-				le++;
-			return pd_arena_strndup(a, t + ls, le - ls);
-		}
-		off = p + 1;
+		size_t p = (size_t)(q - t) - local;
+		q++;
+		if (p + alen > lim || !pd_strnieq(t + p, rcpt, alen) || !greeting_at(t, p, alen, n))
+			continue;
+		size_t ls = p;
+		while (ls > 0 && t[ls - 1] != '\n')
+			ls--;
+		while (ls < p && (t[ls] == ' ' || t[ls] == '\t'))
+			ls++;
+		size_t le = p + alen;
+		while (le < n && t[le] != '\n' && t[le] != '\r' && le - ls < 80)
+			le++;
+		return pd_arena_strndup(a, t + ls, le - ls);
 	}
 	return NULL;
 }
