@@ -119,6 +119,13 @@ static const struct tcase cases[] = {
 	{ "link to an IP", PD_F_LINK_IP_HOST,
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nGo to http://203.0.113.9/login now\n",
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nGo to https://sender.example/login now\n" },
+	{ "link to a public IP; not to one on the reader's own network", PD_F_LINK_IP_HOST,
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nLog in at http://[2001:db8::7]/login now\n",
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nThe radio answers at http://192.168.10.2/ and http://[fe80::1]/\n" },
+	{ "link text names a file; a domain shown as text still counts", PD_F_LINK_TEXT_HREF_MISMATCH,
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "Content-Type: text/html\n\n<a href=\"https://evil.example/x\">bank.py.example</a>\n",
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "Content-Type: text/html\n\n<a href=\"https://code.example/x/detector.sv\">detector.sv</a> "
+	  "<a href=\"https://code.example/x/README.md\">README.md</a>\n" },
 	{ "link to a host named by its IP; not an IP-like domain, path or too-large number", PD_F_LINK_HOST_NAMED_BY_IP,
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nGo to http://203-0-113-9.dclient.isp.example.net/login now\n",
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nGo to https://www.192-0-2-10.net/ or "

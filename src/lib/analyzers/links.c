@@ -22,6 +22,7 @@
 
 #include "analyzers/analyzers.h"
 #include "data/brands.h"
+#include "mail/received.h"
 #include "base/text.h"
 #include "net/domain.h"
 #include "net/linkdata.h"
@@ -117,6 +118,9 @@ static unsigned shown_domains(struct pd_report *r, const char *text, const char 
 	while (n && pd_isspace((unsigned char)*text))
 		text++, n--;
 	if (n < 4 || n > 2048 || memchr(text, ' ', n))
+		return 0;
+	/* "detector.sv", "main.py": a file's name, not a site's */
+	if (pd_linkdata_file_name(r->ctx->links, text, n))
 		return 0;
 	struct pd_url tmp;
 	memset(&tmp, 0, sizeof tmp);
@@ -283,7 +287,12 @@ static void layer_checks(const struct lctx *c, const struct pd_url *L, const cha
 	const struct pd_ctx *ctx = c->ctx;
 	const char *fromreg = c->fromreg;
 	if (L->host_is_ip) {
-		emit_url(r, PD_F_LINK_IP_HOST, w, L->raw);
+		/* an address on the reader's own network (a device's web page in
+		 * a technical mail) is no web site a sender could host */
+		unsigned char ip[16];
+		int fam = pd_ip_parse(L->host, strlen(L->host), ip);
+		if (!fam || !pd_ip_is_private(fam, ip))
+			emit_url(r, PD_F_LINK_IP_HOST, w, L->raw);
 		if (L->flags & PD_URLF_IP_ENCODED) {
 			struct pd_url_info ui;
 			pd_url_parse(r->arena, L->raw, strlen(L->raw), &ui);

@@ -58,6 +58,7 @@ struct hlist {
 struct pd_linkdata {
 	struct hlist shorteners, freehost, trackers;
 	GHashTable *tlds;
+	GHashTable *fext;     /* TLDs that are file extensions too */
 	struct redir *redir;
 	unsigned nredir, capredir;
 	char **prot;          /* A-label */
@@ -237,12 +238,14 @@ int pd_linkdata_load(const char *data_dir, struct pd_linkdata **out, char **err)
 		return -1;
 	}
 	ld->tlds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	ld->fext = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	ld->prot_set = g_hash_table_new(g_str_hash, g_str_equal);
 	ld->skel = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	if (load_one(data_dir, "shorteners.txt", hlist_line, &ld->shorteners, err) < 0 ||
 	    load_one(data_dir, "free-hosting.txt", hlist_line, &ld->freehost, err) < 0 ||
 	    load_one(data_dir, "click-trackers.txt", tracker_line, &ld->trackers, err) < 0 ||
 	    load_one(data_dir, "suspicious-tlds.txt", tld_line, ld->tlds, err) < 0 ||
+	    load_one(data_dir, "file-extension-tlds.txt", tld_line, ld->fext, err) < 0 ||
 	    load_one(data_dir, "redirectors.txt", redir_line, ld, err) < 0 ||
 	    load_one(data_dir, "protected-domains.txt", prot_line, ld, err) < 0) {
 		pd_linkdata_free(ld);
@@ -276,6 +279,8 @@ void pd_linkdata_free(struct pd_linkdata *ld)
 	hlist_free(&ld->trackers);
 	if (ld->tlds)
 		g_hash_table_destroy(ld->tlds);
+	if (ld->fext)
+		g_hash_table_destroy(ld->fext);
 	for (unsigned i = 0; i < ld->nredir; i++) {
 		g_free(ld->redir[i].host);
 		g_free(ld->redir[i].path);
@@ -602,4 +607,26 @@ static void enrich(const struct pd_ctx *ctx, struct pd_arena *a, struct pd_url *
 void pd_url_enrich(const struct pd_ctx *ctx, struct pd_arena *a, struct pd_url *u)
 {
 	enrich(ctx, a, u, 0);
+}
+
+bool pd_linkdata_file_name(const struct pd_linkdata *ld, const char *text, size_t n)
+{
+	if (!ld || n < 3 || n > 255)
+		return false;
+	const char *dot = memchr(text, '.', n);
+	if (!dot || dot == text || memchr(dot + 1, '.', n - (size_t)(dot + 1 - text)))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == '/' || c == ':' || c == '@' || c == '\\' || c <= ' ')
+			return false;
+	}
+	char ext[8];
+	size_t el = n - (size_t)(dot + 1 - text);
+	if (el == 0 || el >= sizeof ext)
+		return false;
+	for (size_t i = 0; i < el; i++)
+		ext[i] = (char)pd_tolower((unsigned char)dot[1 + i]);
+	ext[el] = '\0';
+	return g_hash_table_contains(ld->fext, ext);
 }

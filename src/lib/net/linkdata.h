@@ -6,7 +6,7 @@
  *
  * Data files (data/links/, each explains its format and sources):
  * shorteners.txt, free-hosting.txt, click-trackers.txt, suspicious-tlds.txt,
- * redirectors.txt, protected-domains.txt.
+ * file-extension-tlds.txt, redirectors.txt, protected-domains.txt.
  */
 #ifndef PD_LINKDATA_H
 #define PD_LINKDATA_H
@@ -36,6 +36,12 @@ void pd_url_enrich(const struct pd_ctx *ctx, struct pd_arena *a, struct pd_url *
  * domain is from_dom (either may be "")? */
 bool pd_linkdata_tracker_excuses(const struct pd_linkdata *ld, const char *host,
                                  const char *shown_dom, const char *from_dom);
+
+/* Is text[0..n) a bare file name whose extension is also a TLD
+ * ("main.py", "detector.sv": one dot, no scheme, '/', '@' or space;
+ * data/links/file-extension-tlds.txt)?  Shown as a link's text it names
+ * a file, not a web address. */
+bool pd_linkdata_file_name(const struct pd_linkdata *ld, const char *text, size_t n);
 
 /* Is domain one of the protected domains? */
 bool pd_linkdata_is_protected(const struct pd_linkdata *ld, const char *domain);
