@@ -42,6 +42,8 @@ struct src {
 	int fd;
 	char *path;          /* owned; the item source is derived from it */
 	unsigned long nmsg;  /* mbox: separators seen so far */
+	unsigned long want;  /* "path#N" on the command line: only message N */
+	bool skipped;        /* msg_finish dropped a message that is not N */
 	/* line state of the mbox splitter */
 	char head[SEP_LEN];  /* first bytes of the current line, held back */
 	size_t headn;
@@ -193,7 +195,23 @@ static void msg_finish(struct pd_input *in, struct pd_input_item *item, bool las
 {
 	struct src *f = &in->f;
 	char *source;
-	if (!f->mbox || (last && f->nmsg <= 1))
+	if (f->want && f->nmsg != f->want) {
+		/* not the message asked for: drop it unread */
+		free(f->msg);
+		f->msg = NULL;
+		f->mlen = f->mcap = 0;
+		f->mtrunc = false;
+		f->skipped = true;
+		if (last) {
+			unsigned long have = f->mbox ? f->nmsg : 1;
+			item_error(item, xprintf("%s#%lu", f->path, f->want), "no message %lu: %s holds %lu",
+			           f->want, f->path, have);
+		}
+		return;
+	}
+	if (f->want)
+		source = xprintf("%s#%lu", f->path, f->want);
+	else if (!f->mbox || (last && f->nmsg <= 1))
 		source = xstrdup(f->path);
 	else
 		source = xprintf("%s#%lu", f->path, f->nmsg);
@@ -343,6 +361,12 @@ static int mbox_feed(struct pd_input *in, struct pd_input_item *item)
 				if (f->nmsg > 0) {
 					msg_finish(in, item, false);
 					f->nmsg++;
+					if (f->skipped) {
+						f->skipped = false;
+						continue;
+					}
+					if (f->want)
+						f->done = true; /* the one asked for: stop reading */
 					return 1;
 				}
 				f->nmsg = 1;
@@ -522,6 +546,31 @@ static void dir_pop(struct pd_input *in)
 
 /* ---- public ---- */
 
+/* "box.mbox#12" names message 12 of box.mbox, as reports name it: the
+ * file part (owned) if arg has that form and the file exists, else NULL. */
+static char *mbox_member(const char *arg, unsigned long *want)
+{
+	const char *hash = strrchr(arg, '#');
+	if (!hash || hash == arg || !hash[1] || strlen(hash + 1) > 9)
+		return NULL;
+	unsigned long n = 0;
+	for (const char *p = hash + 1; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return NULL;
+		n = n * 10 + (unsigned long)(*p - '0');
+	}
+	if (n == 0)
+		return NULL;
+	char *base = xprintf("%.*s", (int)(hash - arg), arg);
+	struct stat st;
+	if (stat(base, &st) != 0 || !S_ISREG(st.st_mode)) {
+		free(base);
+		return NULL;
+	}
+	*want = n;
+	return base;
+}
+
 struct pd_input *pd_input_new(const char *const *paths, size_t npaths, size_t max_bytes)
 {
 	struct pd_input *in = xmalloc(sizeof *in);
@@ -585,6 +634,14 @@ int pd_input_next(struct pd_input *in, struct pd_input_item *item)
 			struct stat st;
 			if (stat(arg, &st) != 0) {
 				int e = errno;
+				unsigned long want;
+				char *base = e == ENOENT ? mbox_member(arg, &want) : NULL;
+				if (base) {
+					if (file_open(in, base, false, item))
+						return 1;
+					in->f.want = want;
+					continue;
+				}
 				item_error(item, xstrdup(arg), "cannot open: %s", strerror(e));
 				return 1;
 			}

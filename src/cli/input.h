@@ -2,7 +2,8 @@
  *
  * A PATH is a file, "-" (standard input) or a directory walked
  * recursively in byte order of names.  A file whose content starts with
- * "From " is an mbox and yields one item per message.  Unreadable inputs
+ * "From " is an mbox and yields one item per message.  "box#N", when no
+ * file has that name but box does, yields only message N of box.  Unreadable inputs
  * become items carrying an error, so a batch never aborts on one bad
  * file.  Only libc is used: the unit test and pd-bench link this file
  * without the analysis library.

@@ -236,6 +236,7 @@ static void help(void)
 	    "starts with \"From \"), a directory (read recursively in name order; in a\n"
 	    "Maildir only cur/ and new/), or - for standard input.  Without PATH,\n"
 	    "standard input is read.  Messages in an mbox are named path#1, path#2, ...\n"
+	    "and path#N on the command line analyses only that message again.\n"
 	    "\n"
 	    "Output:\n"
 	    "  -f, --format FMT     text (default): a report for people;\n"

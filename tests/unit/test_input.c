@@ -59,6 +59,18 @@ static const struct tcase cases[] = {
 	  { "box" }, 0,
 	  { OK("box#1", "A: 1\n\none\n"), OK("box#2", "B: 2\n\ntwo\n"),
 	    OK("box#3", "C: 3\n\nthree\n") } },
+	{ "box#N picks one message of an mbox, as reports name it; past the end is an error",
+	  { F("box", "From a@x Mon Jan  1 00:00:00 2024\nA: 1\n\none\n\n"
+	             "From b@x Mon Jan  1 00:00:00 2024\nB: 2\n\ntwo\n\n"
+	             "From c@x Mon Jan  1 00:00:00 2024\nC: 3\n\nthree\n"),
+	    F("one.eml", "A: 1\n\nbody\n") },
+	  { "box#2", "box#3", "box#4", "one.eml#1" }, 0,
+	  { OK("box#2", "B: 2\n\ntwo\n"), OK("box#3", "C: 3\n\nthree\n"), ERR("box#4", "no message 4: "),
+	    OK("one.eml#1", "A: 1\n\nbody\n") } },
+	{ "a file really named x#2 is that file; #0 and a missing file stay errors",
+	  { F("x#2", "A: 1\n\nbody\n"), F("y", "A: 1\n\nbody\n") },
+	  { "x#2", "y#0", "nope#1" }, 0,
+	  { OK("x#2", "A: 1\n\nbody\n"), ERR("y#0", "cannot open"), ERR("nope#1", "cannot open") } },
 	{ "one message after a From line keeps the plain name",
 	  { F("00001.abc", "From spamassassin Thu Aug 22 12:36:23 2002\nA: 1\n\nbody\n") },
 	  { "00001.abc" }, 0,
