@@ -91,6 +91,16 @@ static const struct tcase cases[] = {
 	  /* a click tracker named after the brand, leading to the brand's site */
 	  RCV_OK "From: \"eBay\" <service@shop.example>\nSubject: Your account\n" HDRS
 	  "\neBay\nhttp://ebay.ads.example.net/clk;1;2;f%3fhttp%3a%2f%2fsearch.ebay.com/search/\n" },
+	{ "claimed brand's name inside a label of another site; not inside a longer word", PD_F_BRAND_NAME_IN_LINK,
+	  RCV_OK "From: \"マネックス証券\" <info@shop.example>\nSubject: ご本人確認\n" HDRS
+	  "\nマネックス証券\nhttps://info-monex.secure.example/login\n",
+	  RCV_OK "From: \"マネックス証券\" <info@shop.example>\nSubject: ご本人確認\n" HDRS
+	  "\nマネックス証券\nhttps://www.harmonexa.example/login\n" },
+	{ "claimed brand's token with digits after it; not a different token", PD_F_BRAND_NAME_IN_LINK,
+	  RCV_OK "From: \"三井住友カード\" <info@shop.example>\nSubject: ご利用確認\n" HDRS
+	  "\n三井住友カード\nhttps://vpass3.web-check.example/\n",
+	  RCV_OK "From: \"三井住友カード\" <info@shop.example>\nSubject: ご利用確認\n" HDRS
+	  "\n三井住友カード\nhttps://vpassage.web-check.example/\n" },
 	{ "recipient in a link to a look-alike sender's own site", PD_F_LINK_RECIPIENT_IN_URL,
 	  RCV_OK "From: \"Amazon\" <info@amaz0n-support.example>\nSubject: Your account\n" HDRS
 	  "\nAmazon\nhttps://amaz0n-support.example/login?id=info@office.example\n",

@@ -572,10 +572,46 @@ static const char *brand_word(const struct pd_brand *b, const char *s, size_t n)
 	return NULL;
 }
 
+static bool host_sep(char c)
+{
+	return c == '.' || c == '-';
+}
+
+/* The brand's id or one of its look-alike tokens of 4+ characters inside
+ * h[0..n) (host names: lower case), as pd_brands_lookalike() reads a
+ * sender's domain: at a label or '-' edge on both sides, or on one side
+ * for names of 6+ characters; digits after the name count as its edge
+ * ("info-monex.", "jp-sbisec.", "saisoncard-x.", "vpass3.").  The name
+ * found, or NULL. */
+static const char *brand_in_host(const struct pd_brand *b, const char *h, size_t n)
+{
+	for (unsigned k = 0; k <= b->ntokens; k++) {
+		const char *t = k < b->ntokens ? b->tokens[k] : b->id;
+		size_t tl = strlen(t);
+		if (tl < 4 || tl > n)
+			continue;
+		for (const char *q = h; (q = pd_memcasemem(q, n - (size_t)(q - h), t)) != NULL; q++) {
+			size_t s = (size_t)(q - h), e = s + tl;
+			bool left = s == 0 || host_sep(h[s - 1]);
+			size_t d = e;
+			while (d < n && pd_isdigit((unsigned char)h[d]))
+				d++;
+			bool right = d >= n || host_sep(h[d]);
+			if ((left && right) || (tl >= 6 && (left || e >= n || host_sep(h[e]))))
+				return t;
+			if (s + tl >= n)
+				break;
+		}
+	}
+	return NULL;
+}
+
 /* The claimed brand's name as a whole folder or file name (split at '/'
- * and '.') in a link's path, or as a whole label of its host left of the
- * registrable domain: "example.net/paypal/login.html",
- * "paypal.com-cgi-bin.biz".  The name found, or NULL. */
+ * and '.') in a link's path, or in its host name up to the registrable
+ * domain's own label (not the public suffix: ".jcb" is a TLD):
+ * "example.net/paypal/login.html", "paypal.com-cgi-bin.biz",
+ * "info-monex.example.com", "saison-statement.example".  The name found,
+ * or NULL. */
 static const char *brand_name_in_link(const struct pd_brand *b, const struct pd_url *u)
 {
 	const char *p = u->path;
@@ -590,19 +626,13 @@ static const char *brand_name_in_link(const struct pd_brand *b, const struct pd_
 		i = k + 1;
 	}
 	size_t hl = strlen(u->host), dl = strlen(u->domain);
-	if (u->host_is_ip || !dl || hl <= dl + 1 || u->host[hl - dl - 1] != '.')
+	if (u->host_is_ip || !dl || hl < dl || strcmp(u->host + hl - dl, u->domain) != 0)
 		return NULL;
-	hl -= dl + 1; /* the labels left of the registrable domain */
-	for (size_t i = 0; i < hl;) {
-		size_t k = i;
-		while (k < hl && u->host[k] != '.')
-			k++;
-		const char *w = brand_word(b, u->host + i, k - i);
-		if (w)
-			return w;
-		i = k + 1;
-	}
-	return NULL;
+	const char *suffix = strchr(u->domain, '.');
+	if (!suffix)
+		return NULL;
+	hl -= strlen(suffix); /* the host without its public suffix */
+	return brand_in_host(b, u->host, hl);
 }
 
 /* Does the (percent-decoded) URL hold another URL on one of the brand's
