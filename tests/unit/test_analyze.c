@@ -126,6 +126,9 @@ static const struct tcase cases[] = {
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "Content-Type: text/html\n\n<a href=\"https://evil.example/x\">bank.py.example</a>\n",
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "Content-Type: text/html\n\n<a href=\"https://code.example/x/detector.sv\">detector.sv</a> "
 	  "<a href=\"https://code.example/x/README.md\">README.md</a>\n" },
+	{ "a brand's token as a word of a link's host; not the start of a longer word", PD_F_LINK_BRAND_IN_URL,
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nhttps://info-saison3.secure.example/login\n",
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nhttps://www.saisonal-food.example/menu\n" },
 	{ "link to a host named by its IP; not an IP-like domain, path or too-large number", PD_F_LINK_HOST_NAMED_BY_IP,
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nGo to http://203-0-113-9.dclient.isp.example.net/login now\n",
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nGo to https://www.192-0-2-10.net/ or "

@@ -281,6 +281,21 @@ static bool host_named_by_ip(const char *host, const char *domain, char out[16])
 	return false;
 }
 
+/* Is tok in host as a word: a label or '-' on both sides, digits after
+ * it counting as its end? */
+static bool token_word(const char *host, const char *tok)
+{
+	size_t tl = strlen(tok), n = strlen(host);
+	for (const char *q = host; tl && (q = strstr(q, tok)) != NULL; q++) {
+		size_t s = (size_t)(q - host), e = s + tl;
+		while (e < n && pd_isdigit((unsigned char)host[e]))
+			e++;
+		if ((s == 0 || host[s - 1] == '.' || host[s - 1] == '-') && (e >= n || host[e] == '.' || host[e] == '-'))
+			return true;
+	}
+	return false;
+}
+
 static void layer_checks(const struct lctx *c, const struct pd_url *L, const char *w, unsigned layer)
 {
 	struct pd_report *r = c->r;
@@ -320,6 +335,7 @@ static void layer_checks(const struct lctx *c, const struct pd_url *L, const cha
 		pd_detail(r, emit_url(r, PD_F_LINK_SENDER_DOMAIN_IN_PATH, w, L->raw), PD_D_DOMAIN_IN_LINK,
 		          fromreg, L->domain);
 	const struct pd_linkdata *ld = ctx->links;
+	bool brand_shown = false;
 	if (ld && *L->domain && !own && !L->inner && !pd_linkdata_is_protected(ld, L->domain)) {
 		unsigned np = pd_linkdata_nprotected(ld);
 		for (unsigned k = 0; k < np; k++) {
@@ -329,10 +345,19 @@ static void layer_checks(const struct lctx *c, const struct pd_url *L, const cha
 			if (domain_token_in(dec, pl, p) || host_labels_hold(L->host, p)) {
 				pd_detail(r, emit_url(r, PD_F_LINK_BRAND_IN_URL, w, L->raw), PD_D_DOMAIN_IN_LINK, p,
 				          L->domain);
+				brand_shown = true;
 				break;
 			}
 		}
 	}
+	/* a brand's look-alike token as a word of the host, edged on both
+	 * sides ("info-monex.example.net", "vpass3.example.com"; not
+	 * "easywebeditor.com"): stricter than for a claimed brand, as
+	 * nothing else in the mail points at that brand */
+	const char *tok = NULL;
+	if (!brand_shown && *L->domain && !own && !L->inner && !L->host_is_ip &&
+	    pd_brands_lookalike(ctx->brands, r->arena, L->host, &tok) >= 0 && token_word(L->host, tok))
+		pd_detail(r, emit_url(r, PD_F_LINK_BRAND_IN_URL, w, L->raw), PD_D_DOMAIN_IN_LINK, tok, L->domain);
 	if (L->flags & PD_URLF_CMS_PATH) {
 		for (unsigned k = 0; k < ctx->ncms; k++)
 			if (pd_memcasemem(L->path, strlen(L->path), ctx->cms_paths[k])) {
