@@ -129,6 +129,12 @@ static const struct tcase cases[] = {
 	{ "a brand's token as a word of a link's host; not the start of a longer word", PD_F_LINK_BRAND_IN_URL,
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nhttps://info-saison3.secure.example/login\n",
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nhttps://www.saisonal-food.example/menu\n" },
+	{ "a host that begins with a whole domain of its own; not a site's country section", PD_F_LINK_HOST_POSES_AS_DOMAIN,
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nhttps://www.anazom.co.jp.shop-check.example/signin\n",
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nhttps://support.jp.vendor.example/kb/1\n" },
+	{ "co-jp written with hyphens in a host; not inside a longer word", PD_F_LINK_HOST_POSES_AS_DOMAIN,
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nhttps://account-co-jp.secure.example/login\n",
+	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nhttps://taco-jp.secure.example/menu https://disco-jpop.example/\n" },
 	{ "link to a host named by its IP; not an IP-like domain, path or too-large number", PD_F_LINK_HOST_NAMED_BY_IP,
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nGo to http://203-0-113-9.dclient.isp.example.net/login now\n",
 	  RCV_OK "From: a@sender.example\n" BASE_HDRS "\nGo to https://www.192-0-2-10.net/ or "

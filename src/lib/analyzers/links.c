@@ -296,6 +296,50 @@ static bool token_word(const char *host, const char *tok)
 	return false;
 }
 
+/* Does host begin with what reads as a whole domain of its own, ahead of
+ * its real registrable domain: labels ending in a common suffix
+ * ("www.smbc.co.jp.example.buzz", "paypal.com.example.net"), or a
+ * Japanese second-level suffix written with hyphens in a word of the
+ * host ("monex-co-jp.example.com", "info-co-jp.example")?  A bare
+ * ".jp" is not enough ("www.jp.example.com" is a site's Japanese
+ * section).  The part that poses (arena copy), or NULL. */
+static const char *host_poses_as(struct pd_arena *a, const char *host, const char *domain)
+{
+	static const char *const dotted[] = { ".co.jp", ".ne.jp", ".or.jp", ".go.jp", ".ac.jp", ".lg.jp", ".com",
+		                              ".net", ".org", ".co.uk", ".com.au", ".com.br" };
+	size_t hl = strlen(host), dl = strlen(domain);
+	const char *suffix = strchr(domain, '.');
+	if (!dl || !suffix || hl < dl || strcmp(host + hl - dl, domain) != 0)
+		return NULL;
+	if (hl > dl + 1 && host[hl - dl - 1] == '.') {
+		size_t sl = hl - dl - 1; /* the labels left of the registrable domain */
+		for (size_t k = 0; k < sizeof dotted / sizeof *dotted; k++) {
+			size_t n = strlen(dotted[k]);
+			if (sl > n && memcmp(host + sl - n, dotted[k], n) == 0)
+				return pd_arena_strndup(a, host, sl);
+		}
+	}
+	size_t lim = hl - strlen(suffix); /* up to the end of the registrable label */
+	for (size_t i = 0; i + 5 <= lim; i++) {
+		if (memcmp(host + i + 2, "-jp", 3) != 0)
+			continue;
+		bool sld = memcmp(host + i, "co", 2) == 0 || memcmp(host + i, "ne", 2) == 0 ||
+		           memcmp(host + i, "or", 2) == 0 || memcmp(host + i, "go", 2) == 0 ||
+		           memcmp(host + i, "ac", 2) == 0;
+		bool left = i == 0 || host[i - 1] == '.' || host[i - 1] == '-';
+		bool right = i + 5 == lim || host[i + 5] == '.' || host[i + 5] == '-';
+		if (sld && left && right && i > 0) {
+			size_t ls = i, le = i + 5;
+			while (ls > 0 && host[ls - 1] != '.')
+				ls--;
+			while (le < lim && host[le] != '.')
+				le++;
+			return pd_arena_strndup(a, host + ls, le - ls);
+		}
+	}
+	return NULL;
+}
+
 static void layer_checks(const struct lctx *c, const struct pd_url *L, const char *w, unsigned layer)
 {
 	struct pd_report *r = c->r;
@@ -330,12 +374,14 @@ static void layer_checks(const struct lctx *c, const struct pd_url *L, const cha
 	/* path part only (before '?'): queries carry addresses and return URLs legitimately */
 	size_t pl = strcspn(dec, "?#");
 	bool own = *fromreg && strcmp(L->domain, fromreg) == 0;
+	/* one finding per disguise: once one names what the host dresses up
+	 * as, the others that would say it again stay quiet */
+	bool brand_shown = false;
 	if (*fromreg && *L->domain && !own &&
-	    (domain_token_in(dec, dl, fromreg) || host_labels_hold(L->host, fromreg)))
+	    (domain_token_in(dec, dl, fromreg) || (brand_shown = host_labels_hold(L->host, fromreg))))
 		pd_detail(r, emit_url(r, PD_F_LINK_SENDER_DOMAIN_IN_PATH, w, L->raw), PD_D_DOMAIN_IN_LINK,
 		          fromreg, L->domain);
 	const struct pd_linkdata *ld = ctx->links;
-	bool brand_shown = false;
 	if (ld && *L->domain && !own && !L->inner && !pd_linkdata_is_protected(ld, L->domain)) {
 		unsigned np = pd_linkdata_nprotected(ld);
 		for (unsigned k = 0; k < np; k++) {
@@ -349,6 +395,12 @@ static void layer_checks(const struct lctx *c, const struct pd_url *L, const cha
 				break;
 			}
 		}
+	}
+	const char *poses;
+	if (!brand_shown && *L->domain && !own && !L->host_is_ip &&
+	    (poses = host_poses_as(r->arena, L->host, L->domain)) != NULL) {
+		pd_detail(r, emit_url(r, PD_F_LINK_HOST_POSES_AS_DOMAIN, w, L->raw), PD_D_POSES_AS, poses, L->domain);
+		brand_shown = true; /* the detail names what it poses as */
 	}
 	/* a brand's look-alike token as a word of the host, edged on both
 	 * sides ("info-monex.example.net", "vpass3.example.com"; not
