@@ -313,6 +313,19 @@ int main(void)
 	CHECK((r.flags & PD_HTML_HIDDEN_TEXT) && strstr(r.text, "lorem"), "hidden text flagged and kept");
 	r = parse(a, "<p style=\"color:red\">Pay now</p>");
 	CHECK(!(r.flags & PD_HTML_HIDDEN_TEXT), "visible text not flagged");
+	/* a preheader: a short hidden line before any visible text is the
+	 * preview newsletters hide at the top, not a trick; a long one is */
+	r = parse(a, "<div style=\"display:none;max-height:0\">Our November offers</div><p>Hello</p>");
+	CHECK(!(r.flags & PD_HTML_HIDDEN_TEXT) && strstr(r.text, "November"), "short hidden lead (preheader) not flagged");
+	{
+		char big[1024];
+		int n = snprintf(big, sizeof big, "<div style=\"display:none\">%0*d</div><p>Hello</p>",
+		                 PD_HTML_PREHEADER_MAX + 1, 0);
+		r = parse(a, (n > 0 && (size_t)n < sizeof big) ? big : "");
+		CHECK(r.flags & PD_HTML_HIDDEN_TEXT, "hidden lead over %d bytes flagged", PD_HTML_PREHEADER_MAX);
+	}
+	r = parse(a, "<div style=\"display:none\">Offers</div><p>Hello</p><span style=\"font-size:0\">x</span>");
+	CHECK(r.flags & PD_HTML_HIDDEN_TEXT, "hidden text after visible text flagged even with a preheader");
 
 	/* bounds: deep nesting stops being nested at MAX_DEPTH, what follows is still read */
 	size_t deep = 100000;

@@ -267,6 +267,10 @@ struct html {
 	bool raw_pushed;        /* that element is on the stack */
 	struct pd_buf *atext;
 	unsigned atext_cap;
+	/* hidden text: non-space bytes before any visible text (a preheader),
+	 * and whether any comes after visible text */
+	bool visible_seen, hidden_after;
+	size_t hidden_lead;
 	/* open elements: st[0] is the document/body root */
 	struct frame *st;
 	unsigned top, cap;
@@ -1189,8 +1193,14 @@ static void insert_text(struct html *h, const char *p, size_t n)
 		op_text(h, c, p, n);
 		if (f->anchor >= 0)
 			pd_buf_add(&h->atext[f->anchor], p, n);
-		if (f->hidden && !all_ws(p, n))
-			h->out->flags |= PD_HTML_HIDDEN_TEXT;
+		if (!all_ws(p, n)) {
+			if (!f->hidden)
+				h->visible_seen = true;
+			else if (h->visible_seen)
+				h->hidden_after = true;
+			else
+				h->hidden_lead += n;
+		}
 		break;
 	}
 	case SINK_TITLE:
@@ -2956,6 +2966,8 @@ int pd_html_extract(struct pd_arena *a, const char *html, size_t len, unsigned m
 				sorted[k++] = out->anchors[c->anch[j]];
 		out->anchors = sorted;
 	}
+	if (pd_html_hidden_counts(h->hidden_after, h->hidden_lead))
+		out->flags |= PD_HTML_HIDDEN_TEXT;
 	join_chunks(h);
 	pd_html_finish_text(a, &h->text, max_text, out);
 	out->title = pd_collapse_ws(a, h->title.p ? h->title.p : "", h->title.n);

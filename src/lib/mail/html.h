@@ -42,6 +42,16 @@ int pd_html_extract(struct pd_arena *a, const char *html, size_t len,
                     unsigned max_nodes, size_t max_text, unsigned max_anchors,
                     struct pd_html_result *out);
 
+/* Is hidden text evidence (PD_HTML_HIDDEN_TEXT)?  after: hidden text came
+ * after visible text; lead: bytes of hidden text before any visible text.
+ * A short hidden lead alone is a preheader (the preview line newsletters
+ * hide at the top), not a trick: at most PD_HTML_PREHEADER_MAX bytes. */
+#define PD_HTML_PREHEADER_MAX 300
+static inline bool pd_html_hidden_counts(bool after, size_t lead)
+{
+	return after || lead > PD_HTML_PREHEADER_MAX;
+}
+
 /* reference implementation, tests and benchmarks only: the same contract
  * on gumbo's HTML5 tree builder (html_gumbo.c), built only when gumbo is
  * found.  The analysis never calls it. */

@@ -223,6 +223,8 @@ int pd_html_extract_gumbo(struct pd_arena *a, const char *html, size_t len, unsi
 	struct pd_buf *atext = NULL; /* text of open anchors, by anchor index */
 	unsigned atext_cap = 0;
 
+	bool visible_seen = false, hidden_after = false;
+	size_t hidden_lead = 0;
 	unsigned cap = 256, top = 0, visited = 0;
 	struct frame *st = pd_arena_calloc(a, cap, sizeof *st);
 	st[top++] = (struct frame){ g->root, 0, -1, false };
@@ -237,8 +239,16 @@ int pd_html_extract_gumbo(struct pd_arena *a, const char *html, size_t len, unsi
 				size_t tl = strlen(t);
 				struct pd_buf *ab = f->anchor >= 0 ? &atext[f->anchor] : NULL;
 				text_add(&w, t, tl, ab);
-				if (f->hidden && node->type == GUMBO_NODE_TEXT)
-					out->flags |= PD_HTML_HIDDEN_TEXT;
+				/* hidden text after visible text, or a long hidden
+				 * lead (see pd_html_hidden_counts) */
+				if (node->type == GUMBO_NODE_TEXT) {
+					if (!f->hidden)
+						visible_seen = true;
+					else if (visible_seen)
+						hidden_after = true;
+					else
+						hidden_lead += tl;
+				}
 			}
 			top--;
 			continue;
@@ -376,6 +386,8 @@ int pd_html_extract_gumbo(struct pd_arena *a, const char *html, size_t len, unsi
 		if (out->anchors[i].origin == PD_LINK_HTML_HREF && atext[i].p && !*out->anchors[i].text && atext[i].n)
 			out->anchors[i].text = pd_utf8_sanitize(a, pd_collapse_ws(a, atext[i].p, atext[i].n),
 			                                        strlen(pd_collapse_ws(a, atext[i].p, atext[i].n)), NULL);
+	if (pd_html_hidden_counts(hidden_after, hidden_lead))
+		out->flags |= PD_HTML_HIDDEN_TEXT;
 	pd_html_finish_text(a, &w.text, max_text, out);
 	out->title = pd_collapse_ws(a, w.title.p, w.title.n);
 	out->title = pd_utf8_sanitize(a, out->title, strlen(out->title), NULL);
