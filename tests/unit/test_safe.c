@@ -45,6 +45,11 @@ int main(void)
 	CHECK_STREQ(pd_defang_text(a, "1.5 hours, recipient info@office.example"),
 	            "1.5 hours, recipient info@office.example", "numbers and addresses kept");
 	CHECK_STREQ(pd_defang_text(a, "see https://a.example/x"), "see hxxps://a[.]example/x", "text url");
+	/* Japanese text runs straight into host names and URLs */
+	CHECK_STREQ(pd_defang_text(a, "\xe5\x85\xac\xe5\xbc\x8f\xef\xbc\x88" "amazon.co.jp, evil.example\xef\xbc\x89"),
+	            "\xe5\x85\xac\xe5\xbc\x8f\xef\xbc\x88" "amazon[.]co[.]jp, evil[.]example\xef\xbc\x89", "text host next to Japanese");
+	CHECK_STREQ(pd_defang_text(a, "\xe8\xa1\xa8\xe7\xa4\xba\xe3\x81\xaf" "https://a.example/x\xe3\x80\x81"),
+	            "\xe8\xa1\xa8\xe7\xa4\xba\xe3\x81\xaf" "hxxps://a[.]example/x\xe3\x80\x81", "text url next to Japanese");
 
 	unsigned bidi, zw;
 	pd_count_hidden("a\xe2\x80\xae\xe2\x80\x8b\xe2\x81\xa6", 10, &bidi, &zw);

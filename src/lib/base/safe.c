@@ -196,8 +196,10 @@ char *pd_defang_text(struct pd_arena *a, const char *s)
 	size_t i = 0;
 	while (i < n) {
 		size_t j = i;
+		/* non-ASCII ends a token too: Japanese text runs straight into
+		 * a host name ("smbc-card.com（認証済み）") */
 		while (j < n && s[j] != ' ' && s[j] != ',' && s[j] != '(' && s[j] != ')' && s[j] != '"' &&
-		       s[j] != '[' && s[j] != ']' && s[j] != ';')
+		       s[j] != '[' && s[j] != ']' && s[j] != ';' && (unsigned char)s[j] < 0x80)
 			j++;
 		if (j > i) {
 			const char *t = s + i;
