@@ -822,8 +822,10 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 	else
 		auth_view(ctx, m, r, fromreg, &av);
 	bc->verified = from_official && av.aligned;
-	if (bc->verified)
+	if (bc->verified) {
+		pd_emitd(r, PD_F_BRAND_VERIFIED, fwhere, from->domain, PD_D_BRAND_VERIFIED, b->name, from->domain);
 		goto known;
+	}
 
 	/* the sender itself says it is the brand (name, address, signature
 	 * footer, attached page, page title) - a subject mention alone may be
