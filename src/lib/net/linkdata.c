@@ -18,6 +18,8 @@
 
 #include <glib.h>
 #include <idn2.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,10 +272,13 @@ static void hlist_free(struct hlist *l)
 		g_hash_table_destroy(l->idx);
 }
 
+static atomic_uint la_epoch = 1; /* see pd_linkdata_lookalike's cache */
+
 void pd_linkdata_free(struct pd_linkdata *ld)
 {
 	if (!ld)
 		return;
+	atomic_fetch_add(&la_epoch, 1);
 	hlist_free(&ld->shorteners);
 	hlist_free(&ld->freehost);
 	hlist_free(&ld->trackers);
@@ -378,7 +383,55 @@ static bool one_edit(const char *a, size_t an, const char *b, size_t bn)
 	return false;
 }
 
+/* The look-alike test costs an ICU skeleton (about 5,000 instructions)
+ * and the same link domains come back in message after message, so ASCII
+ * domains are answered from a small cache per thread, keyed by the data
+ * and the domain; freeing any linkdata moves the epoch on, which empties
+ * every cache (as the registrable-domain cache in domain.c does). */
+#define LA_SLOTS 512
+#define LA_DOMAIN 48
+struct la_entry {
+	const void *ld;
+	uint32_t epoch;
+	int16_t prot; /* index in ld->prot, -1: no look-alike */
+	uint8_t len;
+	char domain[LA_DOMAIN];
+};
+static _Thread_local struct la_entry la_cache[LA_SLOTS];
+
+static const char *lookalike_uncached(const struct pd_linkdata *ld, const char *domain, const char *uni);
+
 const char *pd_linkdata_lookalike(const struct pd_linkdata *ld, const char *domain, const char *uni)
+{
+	if (!domain || !*domain)
+		return NULL;
+	size_t n = strlen(domain);
+	if ((uni && *uni) || n >= LA_DOMAIN || ld->nprot > INT16_MAX)
+		return lookalike_uncached(ld, domain, uni);
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)domain[i]) * 16777619u;
+	h ^= (uint32_t)((uintptr_t)ld >> 4);
+	struct la_entry *e = &la_cache[h % LA_SLOTS];
+	uint32_t epoch = atomic_load_explicit(&la_epoch, memory_order_relaxed);
+	if (e->epoch == epoch && e->ld == ld && e->len == n && memcmp(e->domain, domain, n) == 0)
+		return e->prot < 0 ? NULL : ld->prot[e->prot];
+	const char *r = lookalike_uncached(ld, domain, uni);
+	int16_t idx = -1;
+	for (unsigned i = 0; r && i < ld->nprot; i++)
+		if (ld->prot[i] == r)
+			idx = (int16_t)i;
+	if (r && idx < 0)
+		return r; /* not one of ld->prot: do not cache */
+	e->ld = ld;
+	e->epoch = epoch;
+	e->len = (uint8_t)n;
+	e->prot = idx;
+	memcpy(e->domain, domain, n);
+	return r;
+}
+
+static const char *lookalike_uncached(const struct pd_linkdata *ld, const char *domain, const char *uni)
 {
 	if (!domain || !*domain || g_hash_table_contains(ld->prot_set, domain))
 		return NULL;
