@@ -458,10 +458,47 @@ static void test_registrable_cache(void)
 	pd_arena_free(a);
 }
 
+/* The look-alike cache per thread: the answers stay right for repeated
+ * and overwritten domains, and across a second context (a new linkdata;
+ * the epoch guards the case where it gets the old one's address, which
+ * this test cannot force). */
+static void test_lookalike_cache(void)
+{
+	static const char *doms[] = { "amaz0n.co.jp", "rakutne.co.jp", "rnicrosoft.com", "amazon.co.jp", "example.com",
+		                      "very-long-domain-name-beyond-the-cache-key-size.example" };
+	static const char *want[] = { "amazon.co.jp", "rakuten.co.jp", "microsoft.com", NULL, NULL, NULL };
+	unsigned bad = 0;
+	for (int round = 0; round < 2; round++) {
+		char *err = NULL;
+		struct pd_options opt = PD_OPTIONS_INIT;
+		struct pd_ctx *c = pd_ctx_new(&opt, &err);
+		CHECK(c != NULL, "lookalike cache: context %d: %s", round, err ? err : "");
+		if (!c)
+			return;
+		for (int rep = 0; rep < 3; rep++) {
+			for (size_t i = 0; i < sizeof doms / sizeof *doms; i++) {
+				const char *got = pd_linkdata_lookalike(c->links, doms[i], "");
+				if (!(got == want[i] || (got && want[i] && strcmp(got, want[i]) == 0)) && bad++ < 5)
+					fprintf(stderr, "lookalike %s: %s, want %s\n", doms[i], got ? got : "-",
+					        want[i] ? want[i] : "-");
+			}
+			for (unsigned k = 0; k < 2000; k++) {
+				char d[48];
+				snprintf(d, sizeof d, "shop%u.example", k);
+				if (pd_linkdata_lookalike(c->links, d, "") && bad++ < 5)
+					fprintf(stderr, "lookalike %s: unexpected\n", d);
+			}
+		}
+		pd_ctx_free(c);
+	}
+	CHECK(bad == 0, "lookalike cache: %u wrong answers", bad);
+}
+
 int main(void)
 {
 	pd_global_init();
 	test_registrable_cache();
+	test_lookalike_cache();
 	char *err = NULL;
 	struct pd_options opt = PD_OPTIONS_INIT;
 	ctx = pd_ctx_new(&opt, &err);
