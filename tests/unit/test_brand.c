@@ -494,6 +494,22 @@ static void test_claims(void)
 		pd_arena_free(a);
 	}
 
+	/* details name the brand in the report's language */
+	{
+		a = pd_arena_new(0);
+		r = run(ctx, RCV_OK "From: \"Amazon.co.jp\" <info@shop.example>\nSubject: ご注文\n" HDRS "\nAmazon\n", a);
+		const struct pd_finding *bf = NULL;
+		for (unsigned k = 0; r && k < r->nfindings; k++)
+			if (r->findings[k].id == PD_F_BRAND_FROM_NOT_BRAND)
+				bf = &r->findings[k];
+		CHECK(bf && strstr(bf->detail, "claims Amazon;") && !strstr(bf->detail, "アマゾン"), "en detail: %s",
+		      bf ? bf->detail : "(no finding)");
+		CHECK(bf && strstr(bf->detail_ja, "アマゾン を名乗って") && !strstr(bf->detail_ja, "Amazon "),
+		      "ja detail: %s", bf ? bf->detail_ja : "(no finding)");
+		CHECK(bf && !strpbrk(bf->detail, "\x1e\x1f") && !strpbrk(bf->detail_ja, "\x1e\x1f"), "no name markers left");
+		pd_arena_free(a);
+	}
+
 	/* news about a brand in a list mail is not a claim */
 	a = pd_arena_new(0);
 	r = run(ctx, RCV_OK "From: news@list.example\nList-Id: <news.list.example>\nSubject: Apple ships new Macs\n"

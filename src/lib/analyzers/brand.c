@@ -757,7 +757,7 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		int lb = pd_brands_lookalike(bs, r->arena, from->domain, &tok);
 		if (lb >= 0) {
 			struct pd_finding *f = pd_emitd(r, PD_F_BRAND_LOOKALIKE_SENDER, fwhere, from->domain,
-			                                PD_D_BRAND_LOOKALIKE, tok, bs->b[lb].name);
+			                                PD_D_BRAND_LOOKALIKE, tok, pd_bilingual(r->arena, bs->b[lb].name, bs->b[lb].name_ja));
 			if (f)
 				f->value_is_host = true;
 		}
@@ -767,7 +767,7 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		int lb = pd_brands_lookalike(bs, r->arena, m->reply_to.domain, &tok);
 		if (lb >= 0) {
 			struct pd_finding *f = pd_emitd(r, PD_F_BRAND_LOOKALIKE_SENDER, pd_where_header(r, m, "Reply-To"),
-			                                m->reply_to.domain, PD_D_BRAND_LOOKALIKE, tok, bs->b[lb].name);
+			                                m->reply_to.domain, PD_D_BRAND_LOOKALIKE, tok, pd_bilingual(r->arena, bs->b[lb].name, bs->b[lb].name_ja));
 			if (f)
 				f->value_is_host = true;
 		}
@@ -797,6 +797,7 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 	bc->id = b->id;
 	bc->name = b->name;
 	bc->name_ja = b->name_ja;
+	const char *bn = pd_bilingual(r->arena, b->name, b->name_ja); /* for details */
 	bc->domains = b->domains;
 	bc->ndomains = b->ndomains;
 	for (int s = 0; s < S_COUNT && bc->nsites < PD_BRAND_MAX_SITES; s++)
@@ -823,7 +824,7 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		auth_view(ctx, m, r, fromreg, &av);
 	bc->verified = from_official && av.aligned;
 	if (bc->verified) {
-		pd_emitd(r, PD_F_BRAND_VERIFIED, fwhere, from->domain, PD_D_BRAND_VERIFIED, b->name, from->domain);
+		pd_emitd(r, PD_F_BRAND_VERIFIED, fwhere, from->domain, PD_D_BRAND_VERIFIED, bn, from->domain);
 		goto known;
 	}
 
@@ -839,14 +840,14 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		goto known; /* list and newsletter mail mentioning a brand, or passing one on */
 	if (named && !from_official && !from_sends && from->valid) {
 		struct pd_finding *f = pd_emitd(r, PD_F_BRAND_FROM_NOT_BRAND, first_where ? first_where : fwhere,
-		                                b->name, PD_D_BRAND_FROM, b->name, from->domain,
+		                                b->name, PD_D_BRAND_FROM, bn, from->domain,
 		                                domain_list(r->arena, b));
 		contra(bc, PD_F_BRAND_FROM_NOT_BRAND, f);
 		/* the company's name over a free-mail account; a mailbox the
 		 * brand itself hands out (i.softbank.jp for SoftBank) is left to
 		 * BRAND_FROM_NOT_BRAND: its customers may carry its name */
 		if ((c->sites & (1u << S_FROM_NAME)) && pd_is_freemail(ctx, from->domain) && !(fk & PD_BH_MAILBOX)) {
-			f = pd_emitd(r, PD_F_BRAND_FROM_FREEMAIL, fwhere, from->addr, PD_D_BRAND_FREEMAIL, b->name,
+			f = pd_emitd(r, PD_F_BRAND_FROM_FREEMAIL, fwhere, from->addr, PD_D_BRAND_FREEMAIL, bn,
 			             from->addr);
 			contra(bc, PD_F_BRAND_FROM_FREEMAIL, f);
 		}
@@ -880,10 +881,10 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		struct pd_finding *f = NULL;
 		if (av.dmarc_fail || av.spf_fail)
 			f = pd_emitd(r, PD_F_BRAND_SPOOFED_OWN_DOMAIN, fwhere, m->from.addr, PD_D_SPOOF_AUTH,
-			             b->name, m->from.domain, av.fail_text);
+			             bn, m->from.domain, av.fail_text);
 		else if (origin_bad)
 			f = pd_emitd(r, PD_F_BRAND_SPOOFED_OWN_DOMAIN, fwhere, m->from.addr, PD_D_SPOOF_ORIGIN,
-			             b->name, m->from.domain, *h->rdns ? h->rdns : "(no reverse DNS)", h->ip);
+			             bn, m->from.domain, *h->rdns ? h->rdns : "(no reverse DNS)", h->ip);
 		contra(bc, PD_F_BRAND_SPOOFED_OWN_DOMAIN, f);
 		from_settled = f != NULL || origin_ok;
 	}
@@ -917,7 +918,7 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		    (bw = brand_name_in_link(b, u)) != NULL && !holds_brand_url(r->arena, b, u->raw)) {
 			disguised = pd_emitd(r, PD_F_BRAND_NAME_IN_LINK, pd_arena_printf(r->arena, "link %u, %s", i + 1, pd_where_part(r, m, u->part_index)),
 			                     u->raw, PD_D_BRAND_NAME_IN_LINK, bw, *u->domain ? u->domain : u->host,
-			                     b->name);
+			                     bn);
 			if (disguised)
 				disguised->value_is_url = true;
 			contra(bc, PD_F_BRAND_NAME_IN_LINK, disguised);
@@ -925,7 +926,7 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 	}
 	if (self && nlinks && !nown && elsewhere) {
 		struct pd_finding *f = pd_emitd(r, PD_F_BRAND_LINKS_ELSEWHERE, "links", elsewhere, PD_D_BRAND_LINKS,
-		                                b->name, nlinks, domain_list(r->arena, b));
+		                                bn, nlinks, domain_list(r->arena, b));
 		if (f)
 			f->value_is_url = true;
 		contra(bc, PD_F_BRAND_LINKS_ELSEWHERE, f);
@@ -933,12 +934,12 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		 * not authenticated, not sent from its servers, no link to it */
 		if (from_official && fwd) {
 			f = pd_emitd(r, PD_F_BRAND_OWN_DOMAIN_UNVERIFIED, fwhere, from->addr, PD_D_BRAND_UNVERIFIED_FWD,
-			             b->name, from->domain, nlinks);
+			             bn, from->domain, nlinks);
 			contra(bc, PD_F_BRAND_OWN_DOMAIN_UNVERIFIED, f);
 		} else if (from_official && !av.aligned && !from_settled && m->origin_hop >= 0) {
 			const struct pd_hop *h = &m->hops[m->origin_hop];
 			f = pd_emitd(r, PD_F_BRAND_OWN_DOMAIN_UNVERIFIED, fwhere, m->from.addr, PD_D_BRAND_UNVERIFIED,
-			             b->name, m->from.domain, *h->rdns ? h->rdns : (*h->ip ? h->ip : "(unknown)"), nlinks);
+			             bn, m->from.domain, *h->rdns ? h->rdns : (*h->ip ? h->ip : "(unknown)"), nlinks);
 			contra(bc, PD_F_BRAND_OWN_DOMAIN_UNVERIFIED, f);
 		}
 	} else if (self && from_official && !fwd && !av.any && !from_settled && m->origin_hop >= 0 && nown &&
@@ -949,7 +950,7 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		 * notice with the link that matters pointing elsewhere */
 		const struct pd_hop *h = &m->hops[m->origin_hop];
 		struct pd_finding *f = pd_emitd(r, PD_F_BRAND_OWN_DOMAIN_UNVERIFIED, fwhere, m->from.addr,
-		                                PD_D_BRAND_UNVERIFIED_MIXED, b->name, m->from.domain,
+		                                PD_D_BRAND_UNVERIFIED_MIXED, bn, m->from.domain,
 		                                *h->rdns ? h->rdns : (*h->ip ? h->ip : "(unknown)"), nlinks - nown, nlinks,
 		                                elsewhere);
 		contra(bc, PD_F_BRAND_OWN_DOMAIN_UNVERIFIED, f);
@@ -961,7 +962,7 @@ void pd_an_brand(const struct pd_ctx *ctx, const struct pd_msg *m, struct pd_rep
 		for (unsigned i = 0; i < st->nfooter && !own_footer; i++) {
 			struct pd_finding *f = pd_emitd(r, PD_F_BRAND_FOOTER_OTHER_COMPANY, st->footer_where[i],
 			                                st->footer_line[i], PD_D_BRAND_FOOTER,
-			                                bs->b[st->footer_brand[i]].name, b->name);
+			                                pd_bilingual(r->arena, bs->b[st->footer_brand[i]].name, bs->b[st->footer_brand[i]].name_ja), bn);
 			contra(bc, PD_F_BRAND_FOOTER_OTHER_COMPANY, f);
 			break;
 		}
@@ -972,7 +973,7 @@ known:
 		if (!b->known) {
 			const char *src = strrchr(bs->known_source, '/');
 			struct pd_finding *f = pd_emitd(r, PD_F_BRAND_NOT_USED, first_where ? first_where : fwhere, b->name,
-			                                PD_D_NOT_USED, b->name, src ? src + 1 : bs->known_source);
+			                                PD_D_NOT_USED, bn, src ? src + 1 : bs->known_source);
 			contra(bc, PD_F_BRAND_NOT_USED, f);
 		} else if (b->nknown_addrs && *rcpt) {
 			bool ok = false;
@@ -987,7 +988,7 @@ known:
 					pd_buf_adds(&kb, b->known_addrs[i]);
 				}
 				struct pd_finding *f = pd_emitd(r, PD_F_BRAND_KNOWN_WRONG_ADDRESS, "recipient", rcpt,
-				                                PD_D_KNOWN_ADDR, b->name, kb.p, rcpt);
+				                                PD_D_KNOWN_ADDR, bn, kb.p, rcpt);
 				contra(bc, PD_F_BRAND_KNOWN_WRONG_ADDRESS, f);
 			}
 		}

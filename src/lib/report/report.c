@@ -231,6 +231,35 @@ static const struct { const char *en, *ja; } details[PD_D_COUNT] = {
 #undef X
 };
 
+/* A name given in both languages (pd_bilingual) keeps the one of the
+ * detail being written: "\x1eEN\x1fJA\x1e" becomes EN or JA, in place. */
+static char *pick_lang(char *s, bool ja)
+{
+	char *o = s;
+	for (const char *p = s; *p;) {
+		const char *sep, *end;
+		if (*p == '\x1e' && (sep = strchr(p + 1, '\x1f')) != NULL && (end = strchr(sep + 1, '\x1e')) != NULL &&
+		    !memchr(p + 1, '\x1e', (size_t)(sep - p - 1))) {
+			const char *from = ja ? sep + 1 : p + 1, *to = ja ? end : sep;
+			memmove(o, from, (size_t)(to - from));
+			o += to - from;
+			p = end + 1;
+			continue;
+		}
+		*o++ = *p++;
+	}
+	*o = '\0';
+	return s;
+}
+
+const char *pd_bilingual(struct pd_arena *a, const char *en, const char *ja)
+{
+	if (!ja || !*ja || strcmp(en, ja) == 0 || strchr(en, '\x1e') || strchr(en, '\x1f') || strchr(ja, '\x1e') ||
+	    strchr(ja, '\x1f'))
+		return en;
+	return pd_arena_printf(a, "\x1e%s\x1f%s\x1e", en, ja);
+}
+
 /* The formats come from the table above, which the compiler cannot check
  * against the call site: details.def documents the arguments. */
 #pragma GCC diagnostic push
@@ -239,8 +268,8 @@ static void vdetail(struct pd_report *r, struct pd_finding *f, enum pd_detail d,
 {
 	va_list ap2;
 	va_copy(ap2, ap);
-	char *en = pd_arena_vprintf(r->arena, details[d].en, ap);
-	char *ja = pd_arena_vprintf(r->arena, details[d].ja, ap2);
+	char *en = pick_lang(pd_arena_vprintf(r->arena, details[d].en, ap), false);
+	char *ja = pick_lang(pd_arena_vprintf(r->arena, details[d].ja, ap2), true);
 	va_end(ap2);
 	f->detail = pd_utf8_sanitize(r->arena, en, strlen(en), NULL);
 	f->detail_ja = pd_utf8_sanitize(r->arena, ja, strlen(ja), NULL);

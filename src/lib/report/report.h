@@ -115,5 +115,9 @@ struct pd_finding *pd_emitd(struct pd_report *r, enum pd_fid id, const char *whe
                             const char *value, enum pd_detail d, ...);
 /* Set the detail of an emitted finding (f may be NULL). */
 void pd_detail(struct pd_report *r, struct pd_finding *f, enum pd_detail d, ...);
+/* A %s argument for pd_emitd/pd_detail that reads en in the English
+ * detail and ja in the Japanese one (a brand's name); en alone when ja is
+ * empty or the same. */
+const char *pd_bilingual(struct pd_arena *a, const char *en, const char *ja);
 
 #endif
