@@ -572,17 +572,10 @@ static const char *brand_word(const struct pd_brand *b, const char *s, size_t n)
 	return NULL;
 }
 
-static bool host_sep(char c)
-{
-	return c == '.' || c == '-';
-}
-
 /* The brand's id or one of its look-alike tokens of 4+ characters inside
- * h[0..n) (host names: lower case), as pd_brands_lookalike() reads a
- * sender's domain: at a label or '-' edge on both sides, or on one side
- * for names of 6+ characters; digits after the name count as its edge
- * ("info-monex.", "jp-sbisec.", "saisoncard-x.", "vpass3.").  The name
- * found, or NULL. */
+ * h[0..n) (host names: lower case), read as pd_brands_lookalike() reads a
+ * sender's domain (pd_brands_token_edged): "info-monex.", "jp-sbisec.",
+ * "saisoncard-x.", "vpass3.".  The name found, or NULL. */
 static const char *brand_in_host(const struct pd_brand *b, const char *h, size_t n)
 {
 	for (unsigned k = 0; k <= b->ntokens; k++) {
@@ -591,13 +584,8 @@ static const char *brand_in_host(const struct pd_brand *b, const char *h, size_t
 		if (tl < 4 || tl > n)
 			continue;
 		for (const char *q = h; (q = pd_memcasemem(q, n - (size_t)(q - h), t)) != NULL; q++) {
-			size_t s = (size_t)(q - h), e = s + tl;
-			bool left = s == 0 || host_sep(h[s - 1]);
-			size_t d = e;
-			while (d < n && pd_isdigit((unsigned char)h[d]))
-				d++;
-			bool right = d >= n || host_sep(h[d]);
-			if ((left && right) || (tl >= 6 && (left || e >= n || host_sep(h[e]))))
+			size_t s = (size_t)(q - h);
+			if (pd_brands_token_edged(h, n, s, s + tl, false))
 				return t;
 			if (s + tl >= n)
 				break;

@@ -281,18 +281,13 @@ static bool host_named_by_ip(const char *host, const char *domain, char out[16])
 	return false;
 }
 
-/* Is tok in host as a word: a label or '-' on both sides, digits after
- * it counting as its end? */
+/* Is tok in host as a word, edged on both sides (pd_brands_token_edged)? */
 static bool token_word(const char *host, const char *tok)
 {
 	size_t tl = strlen(tok), n = strlen(host);
-	for (const char *q = host; tl && (q = strstr(q, tok)) != NULL; q++) {
-		size_t s = (size_t)(q - host), e = s + tl;
-		while (e < n && pd_isdigit((unsigned char)host[e]))
-			e++;
-		if ((s == 0 || host[s - 1] == '.' || host[s - 1] == '-') && (e >= n || host[e] == '.' || host[e] == '-'))
+	for (const char *q = host; tl && (q = strstr(q, tok)) != NULL; q++)
+		if (pd_brands_token_edged(host, n, (size_t)(q - host), (size_t)(q - host) + tl, true))
 			return true;
-	}
 	return false;
 }
 

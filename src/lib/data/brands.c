@@ -379,14 +379,19 @@ static bool is_sep(char c)
 	return c == '.' || c == '-' || pd_isdigit((unsigned char)c);
 }
 
+bool pd_brands_token_edged(const char *h, size_t n, size_t s, size_t e, bool both)
+{
+	bool left = s == 0 || is_sep(h[s - 1]);
+	bool right = e >= n || is_sep(h[e]);
+	/* short tokens at a label edge on both sides; long ones on one side */
+	return (left && right) || (!both && e - s >= 6 && (left || right));
+}
+
 static bool on_token(void *ud, unsigned id, size_t s, size_t e)
 {
 	struct tokscan *t = ud;
-	unsigned len = id & 0xff;
-	bool left = s == 0 || is_sep(t->host[s - 1]);
-	bool right = e >= t->n || is_sep(t->host[e]);
-	/* short tokens at a label edge on both sides; long ones on one side */
-	if ((len >= 6 && (left || right)) || (left && right)) {
+	(void)id;
+	if (pd_brands_token_edged(t->host, t->n, s, e, false)) {
 		t->brand = (int)(id >> 8);
 		t->s = s;
 		t->e = e;

@@ -75,6 +75,11 @@ unsigned pd_brands_of_host(const struct pd_brands *bs, const char *host, unsigne
 /* A host that is no brand's but carries a brand's look-alike token:
  * returns the brand index (and the token in *tok, arena copy) or -1. */
 int pd_brands_lookalike(const struct pd_brands *bs, struct pd_arena *a, const char *host, const char **tok);
+/* Does the token at h[s..e) of host h[0..n) stand as a name: a dot,
+ * hyphen or digit (or the end) on both sides; with both false, a token
+ * of 6+ characters needs only one such edge.  The rule pd_brands_lookalike
+ * applies, shared by the link and brand analyzers. */
+bool pd_brands_token_edged(const char *h, size_t n, size_t s, size_t e, bool both);
 /* Brand index by id, or -1. */
 int pd_brands_find(const struct pd_brands *bs, const char *id);
 
