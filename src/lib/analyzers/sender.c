@@ -9,8 +9,9 @@
  * the display name and platform checks also judge the quoted original
  * sender.  A subject holding the recipient's own address, or a text that
  * opens by greeting them with it ("Dear x@y,"), means the sender knows an
- * address, not a person.  A list that rewrote From to its posting address (List-Post) put
- * the author in Reply-To: that is not a free-mail reply trap. */
+ * address, not a person.  A list that rewrote From to its posting address
+ * (List-Post) put the author in Reply-To: that is not a free-mail reply
+ * trap. */
 #include <string.h>
 
 #include <unicode/uchar.h>
