@@ -235,6 +235,8 @@ static const struct { const char *en, *ja; } details[PD_D_COUNT] = {
  * detail being written: "\x1eEN\x1fJA\x1e" becomes EN or JA, in place. */
 static char *pick_lang(char *s, bool ja)
 {
+	if (!strchr(s, '\x1e'))
+		return s; /* most details name no brand */
 	char *o = s;
 	for (const char *p = s; *p;) {
 		const char *sep, *end;
